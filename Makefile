@@ -1,0 +1,87 @@
+# 電子保証ポータル — one command to run the demo, one to test everything.
+#
+#   make run    set up, migrate, load the brochure's demo, serve http://127.0.0.1:8000/
+#   make test   set up and run every check (ruff, mypy, Django checks, pytest on PostgreSQL)
+#   make bench  run the benchmarks in bench/ (PostgreSQL, Redis, gunicorn, wrk)
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python 3.13 from pyenv (.python-version) or the PATH; uv never downloads an interpreter here.
+PYTHON ?= $(shell command -v python3.13 || ls /root/.pyenv/versions/3.13*/bin/python3.13 2>/dev/null | head -1)
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+UV := $(PYTHON) -m uv
+VENV_PY := .venv/bin/python
+MANAGE := $(VENV_PY) manage.py
+
+# Debian packages the portal needs at run time (WeasyPrint's fast font subsetting, gettext for the
+# catalogues) and for the browser tests (Debian's chromium; Playwright never downloads a browser).
+APT_RUN := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext
+APT_TEST := chromium fonts-ipafont-gothic
+
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+
+.PHONY: help setup setup-test apt-run apt-test run test test-db lint typecheck checks pytest bench messages clean
+
+help:
+	@echo "make run    start the portal with demo data at http://127.0.0.1:8000/"
+	@echo "make test   run every check and the whole test suite"
+	@echo "make bench  run the benchmarks (see bench/README.md)"
+
+apt-run:
+	@bash scripts/apt-ensure.sh $(APT_RUN)
+
+apt-test:
+	@bash scripts/apt-ensure.sh $(APT_TEST)
+
+.venv/.synced: pyproject.toml uv.lock
+	@test -n "$(PYTHON)" || { echo "Python 3.13 is required (pyenv install 3.13, or put python3.13 on PATH)"; exit 1; }
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen
+	@touch $@
+
+setup: apt-run .venv/.synced messages
+
+setup-test: setup apt-test
+
+messages:
+	@$(MANAGE) compilemessages --ignore=.venv -v0
+
+run: setup
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) seed_demo
+	@echo ""
+	@echo "  電子保証ポータル: http://127.0.0.1:8000/"
+	@echo "    contractor (保証契約者): wjcs-demo / enet-demo-2024"
+	@echo "    branch staff (admin):    staff / staff-demo-2024   http://127.0.0.1:8000/admin/"
+	@echo "    orderer verification:    http://127.0.0.1:8000/verify/  1070000473 + K5VL4+5QG_KJ"
+	@echo ""
+	$(MANAGE) runserver 127.0.0.1:8000
+
+lint: .venv/.synced
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+typecheck: .venv/.synced
+	.venv/bin/mypy .
+
+test-db:
+	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'portal'" | grep -q 1 \
+		|| psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE portal"
+
+checks: .venv/.synced test-db
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(MANAGE) check --fail-level WARNING
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(MANAGE) makemigrations --check --dry-run
+
+pytest: setup-test
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) .venv/bin/pytest $(PYTEST_ARGS)
+
+test: setup-test lint typecheck checks pytest
+
+bench: setup
+	bash bench/run.sh
+
+clean:
+	rm -rf .venv var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,124 @@
+"""The authentication key (認証キー): alphabet, generation, normalising, digest and encryption.
+
+A key is 12 characters from the brochure's alphabet (A–Z, 0–9, ``+``, ``_``) without the look-alikes
+0/O and 1/I: 34 symbols, so 12 characters carry 12·log2(34) ≈ 61 bits (docs/security.md).
+
+Two sub-keys are derived from ``settings.KEY_ENCRYPTION_KEY`` with HKDF:
+- a digest key: ``HMAC-SHA256(digest_key, contract_number ":" key)`` is stored and compared in
+  constant time to verify a key without decrypting anything;
+- an encryption key: AES-256-GCM of the key with the contract number as associated data, so the
+  contractor can display the key again (the brochure's 表示 button) and a ciphertext copied onto
+  another contract does not decrypt.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import unicodedata
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+KEY_LENGTH = 12
+ALPHABET = "".join(c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+_" if c not in "0O1I")
+assert len(ALPHABET) == 34  # noqa: S101 - a module invariant, checked at import
+
+_KEY_RE = re.compile(rf"^[{re.escape(ALPHABET)}]{{{KEY_LENGTH}}}$")
+_NUMBER_RE = re.compile(r"^\d{10}$")
+# Characters people type between groups: spaces, hyphens and the dashes an IME produces.
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−ーｰ|｜]")
+_CIPHER_VERSION = b"\x01"
+
+
+def generate_key() -> str:
+    """A new random key from the CSPRNG."""
+    return "".join(secrets.choice(ALPHABET) for _ in range(KEY_LENGTH))
+
+
+def normalize_key(value: str) -> str:
+    """NFKC (full-width → ASCII), upper case, spaces and hyphens removed. Does not validate."""
+    return _normalize(value, upper=True)
+
+
+def is_well_formed_key(value: str) -> bool:
+    return bool(_KEY_RE.match(value))
+
+
+def normalize_contract_number(value: str) -> str:
+    """NFKC (full-width digits → ASCII), spaces, hyphens and ``|`` removed. Does not validate."""
+    return _normalize(value, upper=False)
+
+
+def _normalize(value: str, *, upper: bool) -> str:
+    # Removing a separator can bring combining marks together that NFKC then reorders, so repeat
+    # until nothing changes (twice at most for real input); this keeps normalising idempotent.
+    for _ in range(4):
+        text = unicodedata.normalize("NFKC", value)
+        if upper:
+            text = unicodedata.normalize("NFKC", text.upper())
+        text = _SEPARATORS.sub("", text)
+        if text == value:
+            break
+        value = text
+    return value
+
+
+def is_well_formed_contract_number(value: str) -> bool:
+    return bool(_NUMBER_RE.match(value)) and value.isascii()
+
+
+@functools.cache
+def _subkeys(master_b64: str) -> tuple[bytes, bytes]:
+    try:
+        master = base64.urlsafe_b64decode(master_b64.encode() + b"=" * (-len(master_b64) % 4))
+    except ValueError as exc:
+        raise ImproperlyConfigured("KEY_ENCRYPTION_KEY must be base64url of 32 random bytes.") from exc
+    if len(master) != 32:
+        raise ImproperlyConfigured("KEY_ENCRYPTION_KEY must be base64url of 32 random bytes.")
+
+    def derive(label: bytes) -> bytes:
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=label).derive(master)
+
+    return derive(b"authkey-digest-v1"), derive(b"authkey-encryption-v1")
+
+
+def _digest_key() -> bytes:
+    return _subkeys(settings.KEY_ENCRYPTION_KEY)[0]
+
+
+def _encryption_key() -> bytes:
+    return _subkeys(settings.KEY_ENCRYPTION_KEY)[1]
+
+
+def key_digest(*, contract_number: str, key: str) -> str:
+    """The keyed digest stored for verification (hex)."""
+    message = f"{contract_number}:{key}".encode()
+    return hmac.new(_digest_key(), message, hashlib.sha256).hexdigest()
+
+
+def digests_match(stored: str, candidate: str) -> bool:
+    return hmac.compare_digest(stored.encode(), candidate.encode())
+
+
+def encrypt_key(*, contract_number: str, key: str) -> str:
+    """AES-GCM ciphertext of the key, bound to the contract number; base64 text for storage."""
+    nonce = os.urandom(12)
+    sealed = AESGCM(_encryption_key()).encrypt(nonce, key.encode(), contract_number.encode())
+    return base64.b64encode(_CIPHER_VERSION + nonce + sealed).decode()
+
+
+def decrypt_key(*, contract_number: str, ciphertext: str) -> str:
+    raw = base64.b64decode(ciphertext)
+    if raw[:1] != _CIPHER_VERSION:
+        raise ValueError("unknown auth key ciphertext version")
+    nonce, sealed = raw[1:13], raw[13:]
+    return AESGCM(_encryption_key()).decrypt(nonce, sealed, contract_number.encode()).decode()

@@ -1,0 +1,376 @@
+"""The brochure's example, and generated guarantees for benchmarks. Used by ``seed_demo``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+
+from .models import (
+    KIND_NUMBER_CODES,
+    Bank,
+    Branch,
+    Contractor,
+    Guarantee,
+    GuaranteeKind,
+    GuaranteeNumberSequence,
+    GuarantorCompany,
+    Orderer,
+    OrdererDepartment,
+)
+
+DEMO_LOGIN = "wjcs-demo"
+DEMO_PASSWORD = "enet-demo-2024"  # noqa: S105 - the brochure demo's published password
+STAFF_LOGIN = "staff"
+STAFF_PASSWORD = "staff-demo-2024"  # noqa: S105
+ADVANCE_NUMBER = "1070000473"
+ADVANCE_KEY = "K5VL4+5QG_KJ"
+CONTRACT_NUMBER = "1070200236"
+CONTRACT_KEY = "R7MX3_P9TD+W"
+
+
+@dataclass
+class DemoWorld:
+    company: GuarantorCompany
+    tokyo: Branch
+    contractor: Contractor
+    orderer: Orderer
+    bank: Bank
+
+
+def _world() -> DemoWorld:
+    company, _ = GuarantorCompany.objects.get_or_create(
+        name="西日本建設業保証株式会社",
+        defaults={
+            "address": "大阪市西区西船場二丁目1番2号",
+            "representative_title": "取締役社長",
+            "representative_name": "眞田 一",
+            "terms_url": "https://www.wjgs.net/",
+        },
+    )
+    tokyo, _ = Branch.objects.get_or_create(
+        code="107",
+        defaults={
+            "company": company,
+            "name": "東京支店",
+            "address": "東京都中央区日本橋3丁目8番14号",
+            "tel": "03-6848-2671",
+            "fax": "0320-504133",
+        },
+    )
+    Branch.objects.get_or_create(
+        code="146",
+        defaults={
+            "company": company,
+            "name": "鹿児島支店",
+            "address": "鹿児島市山下町9番1号",
+            "tel": "099-251-9020",
+            "fax": "099-251-9030",
+        },
+    )
+    contractor, _ = Contractor.objects.get_or_create(
+        company_name="株式会社西日本保証建設",
+        office_name="本町支店",
+        defaults={
+            "address": "大阪市中央区本町一丁目1番1号",
+            "notice_emails": "hosho@nishinihon-hosho-kensetsu.example.jp",
+        },
+    )
+    orderer, _ = Orderer.objects.get_or_create(
+        title="支出負担行為担当官 近畿地方整備局長",
+        defaults={
+            "organisation": "近畿地方整備局",
+            "kind": Orderer.Kind.NATIONAL,
+            "e_guarantee_adopted_on": dt.date(2021, 10, 1),
+        },
+    )
+    OrdererDepartment.objects.get_or_create(
+        orderer=orderer, name="総務部契約課", defaults={"email": "keiyaku@kkr.example.go.jp"}
+    )
+    bank, _ = Bank.objects.get_or_create(name="三菱UFJ銀行", branch_name="東京支店")
+    return DemoWorld(company=company, tokyo=tokyo, contractor=contractor, orderer=orderer, bank=bank)
+
+
+def _user(*, username: str, password: str, **fields: object) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, **fields)
+        user.set_password(password)
+        user.save()
+    return user
+
+
+@transaction.atomic
+def seed_brochure() -> DemoWorld:
+    """The brochure's example exactly: two guarantees of 国道〇号線 道路改良工事 その1. Idempotent."""
+    from certificates.services import certificate_issue  # certificates builds on guarantees
+
+    from .services import guarantee_register
+
+    world = _world()
+    staff = _user(
+        username=STAFF_LOGIN,
+        password=STAFF_PASSWORD,
+        is_staff=True,
+        is_superuser=True,
+        must_change_password=False,
+        email="staff@wjcs.example.jp",
+    )
+    _user(
+        username=DEMO_LOGIN,
+        password=DEMO_PASSWORD,
+        contractor=world.contractor,
+        must_change_password=False,
+        email="hosho@nishinihon-hosho-kensetsu.example.jp",
+    )
+    common = {
+        "contractor": world.contractor,
+        "orderer": world.orderer,
+        "orderer_department": world.orderer.departments.first(),
+        "branch": world.tokyo,
+        "work_name": "国道〇号線 道路改良工事 その1",
+        "concluded_on": dt.date(2022, 1, 20),
+        "guarantee_period_end": dt.date(2023, 3, 15),
+        "construction_end_date": dt.date(2023, 3, 15),
+        "registered_by": staff,
+    }
+    advance = Guarantee.objects.filter(number=ADVANCE_NUMBER).first()
+    if advance is None:
+        advance = guarantee_register(
+            kind=GuaranteeKind.ADVANCE,
+            number=ADVANCE_NUMBER,
+            bank=world.bank,
+            contract_amount_total=2_172_720_000,
+            contract_amount_target=616_296_000,
+            guarantee_amount=145_670_000,
+            **common,  # type: ignore[arg-type]
+        )
+        certificate_issue(
+            guarantee=advance,
+            issued_by=staff,
+            certified_on=dt.date(2022, 1, 20),
+            issued_on=dt.date(2022, 1, 28),
+            key=ADVANCE_KEY,
+        )
+    if not Guarantee.objects.filter(number=CONTRACT_NUMBER).exists():
+        contract = guarantee_register(
+            kind=GuaranteeKind.CONTRACT,
+            number=CONTRACT_NUMBER,
+            parent=advance,
+            contract_amount_total=2_172_720_000,
+            contract_amount_target=2_172_720_000,
+            guarantee_amount=217_272_000,
+            **common,  # type: ignore[arg-type]
+        )
+        certificate_issue(
+            guarantee=contract,
+            issued_by=staff,
+            certified_on=dt.date(2022, 1, 20),
+            issued_on=dt.date(2022, 1, 28),
+            key=CONTRACT_KEY,
+        )
+    return world
+
+
+# --- Generated guarantees for benchmarks -----------------------------------------------------------
+
+_PLACES = [
+    "国道2号",
+    "県道川内線",
+    "市道中央通り",
+    "一級河川大淀川",
+    "鹿児島港",
+    "那覇空港",
+    "阿蘇山麓",
+    "松山城址",
+]
+_WORKS = [
+    "道路改良工事",
+    "橋梁補修工事",
+    "河川護岸工事",
+    "舗装修繕工事",
+    "トンネル補強工事",
+    "砂防堰堤工事",
+    "排水路整備工事",
+]
+_COMPANIES = [
+    "九州建設",
+    "南国土木",
+    "瀬戸内工業",
+    "阿蘇組",
+    "桜島建設",
+    "有明開発",
+    "日向道路",
+    "錦江湾建設",
+]
+_OFFICES = ["本店", "本町支店", "北支店", "南営業所", "東営業所"]
+_BANKS = [
+    ("三菱UFJ銀行", "東京支店"),
+    ("鹿児島銀行", "本店営業部"),
+    ("福岡銀行", "本店営業部"),
+    ("宮崎銀行", "本店営業部"),
+]
+
+
+def seed_generated(*, count: int, demo_share: int = 0, seed: int = 2022, batch_size: int = 2000) -> int:
+    """Add generated guarantees until there are ``count`` beyond the brochure's, with certificates
+    and keys. ``demo_share`` of them go to the demo contractor (for the list-page benchmark).
+
+    Bulk inserts: numbers come from moving the sequences forward once, not one lock per row.
+    Returns how many were added.
+    """
+    from authkeys import keys
+    from authkeys.models import AuthKey
+    from certificates.models import Certificate
+    from certificates.services import certificate_snapshot
+
+    world = _world()
+    existing = Guarantee.objects.exclude(number__in=[ADVANCE_NUMBER, CONTRACT_NUMBER]).count()
+    missing = count - existing
+    if missing <= 0:
+        return 0
+    rng = random.Random(seed + existing)
+    branches = list(Branch.objects.all())
+    contractors = _generated_contractors(max(missing // 50, 1))
+    orderers = _generated_orderers(200, rng)
+    banks = [Bank.objects.get_or_create(name=n, branch_name=b)[0] for n, b in _BANKS]
+    demo_left = max(
+        demo_share
+        - world.contractor.guarantees.exclude(number__in=[ADVANCE_NUMBER, CONTRACT_NUMBER]).count(),
+        0,
+    )
+    today = timezone.localdate()
+    added = 0
+    while added < missing:
+        size = min(batch_size, missing - added)
+        with transaction.atomic():
+            rows: list[Guarantee] = []
+            for _i in range(size):
+                kind = rng.choices(
+                    [GuaranteeKind.ADVANCE, GuaranteeKind.CONTRACT, GuaranteeKind.INTERIM_ADVANCE], [6, 3, 1]
+                )[0]
+                branch = rng.choice(branches)
+                orderer = rng.choice(orderers)
+                total = rng.randrange(5_000_000, 3_000_000_000, 10_000)
+                target = total if rng.random() < 0.8 else total * rng.randrange(3, 10) // 10
+                if kind == GuaranteeKind.CONTRACT:
+                    amount = -(-total // 10)
+                elif kind == GuaranteeKind.INTERIM_ADVANCE:
+                    amount = target * 2 // 10
+                else:
+                    amount = target * 4 // 10
+                concluded = today - dt.timedelta(days=rng.randrange(0, 1500))
+                end = concluded + dt.timedelta(days=rng.randrange(90, 720))
+                contractor = world.contractor if demo_left > 0 else rng.choice(contractors)
+                demo_left -= 1
+                rows.append(
+                    Guarantee(
+                        kind=kind,
+                        contractor=contractor,
+                        orderer=orderer,
+                        branch=branch,
+                        bank=rng.choice(banks) if kind != GuaranteeKind.CONTRACT else None,
+                        work_name=f"{rng.choice(_PLACES)} {rng.choice(_WORKS)} その{rng.randrange(1, 9)}",
+                        contract_amount_total=total,
+                        contract_amount_target=target,
+                        guarantee_amount=amount,
+                        concluded_on=concluded,
+                        guarantee_period_end=end,
+                        construction_end_date=end,
+                        medium=Guarantee.Medium.ELECTRONIC
+                        if orderer.has_adopted_e_guarantee_by(concluded)
+                        else Guarantee.Medium.PAPER,
+                    )
+                )
+            _number_in_bulk(rows)
+            Guarantee.objects.bulk_create(rows, batch_size=1000)
+            saved = {
+                g.number: g
+                for g in Guarantee.objects.filter(number__in=[g.number for g in rows]).select_related(
+                    "branch__company", "contractor", "orderer", "bank"
+                )
+            }
+            certificates = []
+            auth_keys = []
+            for number, guarantee in saved.items():
+                snapshot = certificate_snapshot(guarantee)
+                certificates.append(
+                    Certificate(
+                        guarantee=guarantee,
+                        version=1,
+                        certified_on=guarantee.concluded_on,
+                        issued_on=guarantee.concluded_on + dt.timedelta(days=rng.randrange(1, 10)),
+                        **snapshot,
+                    )
+                )
+                if guarantee.is_electronic:
+                    key = keys.generate_key()
+                    auth_keys.append(
+                        AuthKey(
+                            guarantee=guarantee,
+                            digest=keys.key_digest(contract_number=number, key=key),
+                            ciphertext=keys.encrypt_key(contract_number=number, key=key),
+                        )
+                    )
+            Certificate.objects.bulk_create(certificates, batch_size=1000)
+            AuthKey.objects.bulk_create(auth_keys, batch_size=1000)
+        added += size
+    return added
+
+
+def _number_in_bulk(rows: list[Guarantee]) -> None:
+    wanted: dict[tuple[int, str], list[Guarantee]] = {}
+    for row in rows:
+        wanted.setdefault((row.branch_id, row.kind), []).append(row)
+    for (branch_id, kind), group in wanted.items():
+        GuaranteeNumberSequence.objects.get_or_create(branch_id=branch_id, kind=kind)
+        sequence = (
+            GuaranteeNumberSequence.objects.select_for_update()
+            .select_related("branch")
+            .get(branch_id=branch_id, kind=kind)
+        )
+        if sequence.last_serial + len(group) > 99999:
+            raise ValueError(f"not enough numbers left for branch {sequence.branch.code} {kind}")
+        for offset, row in enumerate(group, start=1):
+            row.number = f"{sequence.branch.code}{KIND_NUMBER_CODES[kind]}{sequence.last_serial + offset:05d}"
+        sequence.last_serial += len(group)
+        sequence.save(update_fields=["last_serial"])
+
+
+def _generated_contractors(count: int) -> list[Contractor]:
+    existing = list(Contractor.objects.filter(address="（生成データ）"))
+    new = [
+        Contractor(
+            company_name=f"株式会社{_COMPANIES[i % len(_COMPANIES)]}{i // len(_COMPANIES) + 1:04d}",
+            office_name=_OFFICES[i % len(_OFFICES)],
+            address="（生成データ）",
+            notice_emails=f"notice{i:05d}@contractor.example.jp",
+        )
+        for i in range(len(existing), count)
+    ]
+    Contractor.objects.bulk_create(new, batch_size=1000)
+    return list(Contractor.objects.filter(address="（生成データ）"))
+
+
+def _generated_orderers(count: int, rng: random.Random) -> list[Orderer]:
+    existing = list(Orderer.objects.filter(organisation__startswith="（生成）"))
+    new = []
+    for i in range(len(existing), count):
+        adopted = rng.choice(
+            [None, dt.date(2022, 5, 9), dt.date(2023, 4, 1), dt.date(2024, 2, 1), dt.date(2025, 4, 1)]
+        )
+        new.append(
+            Orderer(
+                title=f"第{i + 1:03d}市長",
+                organisation=f"（生成）第{i + 1:03d}市",
+                kind=Orderer.Kind.MUNICIPALITY,
+                e_guarantee_adopted_on=adopted,
+            )
+        )
+    Orderer.objects.bulk_create(new)
+    return list(Orderer.objects.filter(organisation__startswith="（生成）"))

@@ -1,0 +1,58 @@
+"""Personas shared by the whole suite: contractor_a, contractor_b, orderer, branch_clerk, stranger."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import BranchFactory, ContractorFactory, OrdererFactory, UserFactory
+
+
+@pytest.fixture
+def tokyo_branch(db):
+    return BranchFactory()
+
+
+@pytest.fixture
+def orderer(db):
+    return OrdererFactory()
+
+
+@pytest.fixture
+def contractor_a(db):
+    return ContractorFactory(company_name="株式会社アルファ建設")
+
+
+@pytest.fixture
+def contractor_b(db):
+    return ContractorFactory(company_name="株式会社ベータ土木")
+
+
+@pytest.fixture
+def user_a(contractor_a):
+    return UserFactory(username="alpha", contractor=contractor_a)
+
+
+@pytest.fixture
+def user_b(contractor_b):
+    return UserFactory(username="beta", contractor=contractor_b)
+
+
+@pytest.fixture
+def branch_clerk(tokyo_branch):
+    from django.contrib.auth.models import Permission
+
+    clerk = UserFactory(username="clerk", is_staff=True, branch=tokyo_branch)
+    clerk.user_permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["guarantees", "certificates", "authkeys"])
+    )
+    return clerk
+
+
+@pytest.fixture
+def head_office(db):
+    return UserFactory(username="honsha", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def stranger(db):
+    return UserFactory(username="stranger")
