@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,10 +11,14 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
-    path("", include("guarantees.urls")),
+    # Contractors: 保証工事一覧 and certificates (home page), auth key screens.
+    path("", include("certificates.urls")),
+    path("keys/", include("authkeys.urls")),
+    # PDFs of certificates, key notices and verification receipts.
+    path("documents/", include("certificates.urls_pdf")),
+    # Orderers: verification in the browser and through the API.
+    path("verify/", include("verification.urls")),
+    path("api/", include("verification.api_urls")),
+    # Mail: submission to orderers, receipt confirmation, change subscriptions.
+    path("notifications/", include("notifications.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

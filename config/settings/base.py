@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "authkeys",
     "certificates",
     "notifications",
+    "verification",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,22 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Contractor sessions and logins ---------------------------------------------------------
+# (login limits, idle and absolute session ends)
+
+
+# --- Verification limits ----------------------------------------------------------------------
+# (brute-force limits shared by the verify page and the API, trusted proxy hops)
+
+
+# --- PDFs ---------------------------------------------------------------------------------------
+# (signing key and certificate, storage)
+
+
+# --- Mail queue and the 16:00 notice -------------------------------------------------------------
+# (outbox, retries, beat schedule)
+
 
 # Staff must use a second factor for admin; the embedded demo may switch that off (never production).
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", False)

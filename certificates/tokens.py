@@ -1,0 +1,41 @@
+"""Short-lived signed tokens that let an orderer who has verified a certificate come back to it
+(print, download the PDF, the receipt) without typing the 認証キー again.
+
+The token names the certificate version and the verification, never the key. It is signed with
+``SECRET_KEY`` (salted for this purpose) and expires after ``VERIFIED_ACCESS_MAX_AGE`` seconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+
+_SALT = "certificates.verified-access.v1"
+
+
+@dataclass(frozen=True)
+class VerifiedAccess:
+    certificate_id: int
+    verification_id: int | None
+
+
+def verified_access_token(*, certificate_id: int, verification_id: int | None = None) -> str:
+    return signing.dumps({"c": certificate_id, "v": verification_id}, salt=_SALT, compress=True)
+
+
+def read_verified_access_token(token: str) -> VerifiedAccess | None:
+    """The access a token grants, or None when it is forged, altered or expired."""
+    max_age = getattr(settings, "VERIFIED_ACCESS_MAX_AGE", 30 * 60)
+    try:
+        data = signing.loads(token, salt=_SALT, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("c"), int):
+        return None
+    verification_id = data.get("v")
+    return VerifiedAccess(
+        certificate_id=data["c"],
+        verification_id=verification_id if isinstance(verification_id, int) else None,
+    )

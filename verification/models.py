@@ -1,0 +1,1 @@
+"""Orderers' verification of certificates: attempts and their audit."""
