@@ -67,9 +67,11 @@ lint: .venv/.synced
 typecheck: .venv/.synced
 	.venv/bin/mypy .
 
+TEST_DB_NAME = $(lastword $(subst /, ,$(TEST_DATABASE_URL)))
+
 test-db:
-	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'portal'" | grep -q 1 \
-		|| psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE portal"
+	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$(TEST_DB_NAME)'" | grep -q 1 \
+		|| psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $(TEST_DB_NAME)"
 
 checks: .venv/.synced test-db
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(MANAGE) check --fail-level WARNING
