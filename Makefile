@@ -51,6 +51,7 @@ messages:
 
 run: setup
 	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) seed_demo
 	@echo ""
 	@echo "  電子保証ポータル: http://127.0.0.1:8000/"
