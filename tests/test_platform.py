@@ -75,7 +75,9 @@ def _production_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "KEY_ENCRYPTION_KEY", "DATABASE_URL", "REDIS_URL"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "KEY_ENCRYPTION_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_HOST"]
+)
 def test_production_settings_refuse_to_start_without_a_secret(missing):
     env = {
         "SECRET_KEY": "x" * 60,
@@ -83,6 +85,7 @@ def test_production_settings_refuse_to_start_without_a_secret(missing):
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/portal",
         "REDIS_URL": "redis://127.0.0.1:6379/1",
         "ALLOWED_HOSTS": "portal.example.jp",
+        "EMAIL_HOST": "127.0.0.1",
     }
     del env[missing]
     result = _production_settings(env)
@@ -100,6 +103,7 @@ def test_production_settings_refuse_the_development_secrets():
             "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/portal",
             "REDIS_URL": "redis://127.0.0.1:6379/1",
             "ALLOWED_HOSTS": "portal.example.jp",
+            "EMAIL_HOST": "127.0.0.1",
         }
     )
     assert result.returncode != 0

@@ -4,7 +4,14 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-for _required in ("SECRET_KEY", "KEY_ENCRYPTION_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS"):
+for _required in (
+    "SECRET_KEY",
+    "KEY_ENCRYPTION_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "ALLOWED_HOSTS",
+    "EMAIL_HOST",
+):
     if not os.environ.get(_required):
         raise ImproperlyConfigured(f"Production needs the environment variable {_required}.")
 
@@ -14,6 +21,25 @@ from .base import DEV_KEY_ENCRYPTION_KEY, DEV_SECRET_KEY, KEY_ENCRYPTION_KEY, SE
 if SECRET_KEY == DEV_SECRET_KEY or KEY_ENCRYPTION_KEY == DEV_KEY_ENCRYPTION_KEY:
     raise ImproperlyConfigured("Production must not run with the development secrets.")
 
+from .env import env_bool, env_int  # noqa: E402
+
 DEBUG = False
 CELERY_TASK_ALWAYS_EAGER = False
 STAFF_REQUIRE_2FA = True
+
+# HTTPS everywhere. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER_ENABLED=true so
+# Django trusts its X-Forwarded-Proto (and only that proxy may reach the app).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+if env_bool("SECURE_PROXY_SSL_HEADER_ENABLED", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

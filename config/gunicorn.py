@@ -1,0 +1,17 @@
+"""gunicorn settings for the web process (see docs/deploy.md). Values come from the environment."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers: on these machines gthread did not beat them (perf-notes.md). 2 per core + 1.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = "-"
+# The client address and the request line; never bodies, so no key can reach the access log.
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
