@@ -3,10 +3,6 @@ from django.urls import include, path
 
 from .health import healthz
 
-admin.site.site_header = "電子保証ポータル 管理"
-admin.site.site_title = "電子保証ポータル 管理"
-admin.site.index_title = "支店業務"
-
 handler500 = "config.errors.server_error"
 
 urlpatterns = [

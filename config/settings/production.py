@@ -23,6 +23,9 @@ if SECRET_KEY == DEV_SECRET_KEY or KEY_ENCRYPTION_KEY == DEV_KEY_ENCRYPTION_KEY:
 
 from .env import env_bool, env_int  # noqa: E402
 
+if not env_bool("STAFF_REQUIRE_2FA", True):
+    raise ImproperlyConfigured("Production requires two factors for staff: STAFF_REQUIRE_2FA cannot be off.")
+
 DEBUG = False
 CELERY_TASK_ALWAYS_EAGER = False
 STAFF_REQUIRE_2FA = True

@@ -1,0 +1,38 @@
+"""The admin site staff use: with ``STAFF_REQUIRE_2FA`` it asks for a TOTP code at login and lets
+in only sessions verified with a second factor (django-otp's OTPAdminSite).
+
+The setting is read on each request, so tests and the embedded demo can switch it; production
+refuses to start with it off (config/settings/production.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.http import HttpRequest
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+
+
+class PortalAdminSite(OTPAdminSite):
+    site_header = "電子保証ポータル 管理"
+    site_title = "電子保証ポータル 管理"
+    index_title = "支店業務"
+
+    def __init__(self, name: str = "admin") -> None:
+        super().__init__(name)
+
+    @property
+    def login_form(self) -> Any:
+        return OTPAdminAuthenticationForm if settings.STAFF_REQUIRE_2FA else AdminAuthenticationForm
+
+    @property
+    def login_template(self) -> Any:
+        return OTPAdminSite.login_template if settings.STAFF_REQUIRE_2FA else None
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        if settings.STAFF_REQUIRE_2FA:
+            return super().has_permission(request)
+        return admin.AdminSite.has_permission(self, request)
