@@ -32,7 +32,7 @@ def test_the_admin_login_asks_for_a_one_time_code(client, two_factor, officer):
 
 
 def test_a_password_alone_does_not_open_the_admin(client, two_factor, officer):
-    user, device = officer
+    _user, device = officer
     response = client.post(
         "/admin/login/", {"username": "officer", "password": PASSWORD, "otp_device": device.persistent_id}
     )
@@ -41,7 +41,7 @@ def test_a_password_alone_does_not_open_the_admin(client, two_factor, officer):
 
 
 def test_password_and_current_code_open_the_admin(client, two_factor, officer):
-    user, device = officer
+    _user, device = officer
     response = client.post(
         "/admin/login/",
         {
