@@ -83,7 +83,7 @@ pytest: setup-test
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) .venv/bin/pytest $(PYTEST_ARGS)
 
 deploy-check: .venv/.synced
-	source scripts/prod-env.sh && $(MANAGE) check --deploy --fail-level WARNING
+	export SECURE_SSL_REDIRECT=true && source scripts/prod-env.sh && $(MANAGE) check --deploy --fail-level WARNING
 
 # Known vulnerabilities in the locked dependencies. Fails on a finding; a package the advisory
 # service cannot look up is reported as not audited (see docs/deploy.md).
