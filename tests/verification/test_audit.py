@@ -36,15 +36,18 @@ def test_every_attempt_is_recorded_with_its_outcome_and_never_the_key_or_the_add
         ("failure", "api", advance.number),
         ("throttled", "api", advance.number),
     ]
-    assert rows[0].guarantee == advance and rows[0].certificate == advance.certificates.get()
+    assert rows[0].guarantee == advance
+    assert rows[0].certificate == advance.certificates.get()
     assert all(r.guarantee_id is None for r in rows[1:])
     assert {r.user_agent for r in rows} == {"Mozilla/5.0 (LGWAN)"}
-    assert len({r.client_hash for r in rows}) == 1 and len(rows[0].client_hash) == 64
+    assert len({r.client_hash for r in rows}) == 1
+    assert len(rows[0].client_hash) == 64
     # and neither the key nor the client's address is anywhere in the table
     with connection.cursor() as cursor:
         cursor.execute("SELECT t::text FROM verification_verificationattempt t")
         dump = " ".join(row[0] for row in cursor.fetchall())
-    assert "K5VL4" not in dump.upper() and "192.0.2.44" not in dump
+    assert "K5VL4" not in dump.upper()
+    assert "192.0.2.44" not in dump
 
 
 def test_the_contractor_sees_when_orderers_viewed_the_guarantee(advance, user_a):
@@ -63,7 +66,8 @@ def test_the_contractor_sees_when_orderers_viewed_the_guarantee(advance, user_a)
     body = response.content.decode()
     assert body.index("2026/11/25 14:40") < body.index("2026/11/24 09:15")
     assert body.count("第1版") == 2
-    assert "画面" in body and "API" in body
+    assert "画面" in body
+    assert "API" in body
     assert "no-store" in response["Cache-Control"]
 
 
@@ -108,7 +112,8 @@ def test_last_views_gives_each_guarantee_its_latest_view_in_one_query(
     with django_assert_num_queries(1):
         views = selectors.last_views(guarantee_ids=[advance.pk, other.pk])
     assert list(views) == [advance.pk]
-    assert views[advance.pk][1] == 2 and views[advance.pk][0].hour == 1  # 10:00 JST is 01:00 UTC
+    assert views[advance.pk][1] == 2
+    assert views[advance.pk][0].hour == 1
 
 
 def test_staff_see_attempts_with_filters_and_an_alert_when_failures_spike(advance, head_office, settings):
@@ -129,7 +134,8 @@ def test_staff_see_attempts_with_filters_and_an_alert_when_failures_spike(advanc
     # then the list says so, and the filters narrow it down
     assert "警告: 直近15分間に確認の失敗が5件（5件の保証契約番号）" in alert
     filtered = staff.get(url, {"outcome": "success"}).content.decode()
-    assert advance.number in filtered and UNKNOWN_NUMBER not in filtered
+    assert advance.number in filtered
+    assert UNKNOWN_NUMBER not in filtered
 
 
 def test_attempts_cannot_be_added_changed_or_deleted_in_admin(advance, head_office):

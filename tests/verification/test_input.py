@@ -51,13 +51,16 @@ def test_any_input_is_either_accepted_as_well_formed_or_named_field_by_field(num
     # then the errors name only the two fields, each with a Japanese message
     assert set(entered.errors) <= {"contract_number", "auth_key"}
     for messages in entered.errors.values():
-        assert messages and all(message.endswith("。") for message in messages)
+        assert messages
+        assert all(message.endswith("。") for message in messages)
     # and what is accepted is well-formed
     if "contract_number" not in entered.errors:
-        assert len(entered.contract_number) == 10 and entered.contract_number.isdigit()
+        assert len(entered.contract_number) == 10
+        assert entered.contract_number.isdigit()
         assert entered.contract_number.isascii()
     if "auth_key" not in entered.errors:
-        assert len(entered.auth_key) == KEY_LENGTH and set(entered.auth_key) <= set(ALPHABET)
+        assert len(entered.auth_key) == KEY_LENGTH
+        assert set(entered.auth_key) <= set(ALPHABET)
 
 
 @given(key=keys, position=st.integers(0, KEY_LENGTH - 1), look_alike=st.sampled_from("0O1I"))

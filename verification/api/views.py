@@ -9,7 +9,8 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
@@ -90,6 +91,15 @@ class VerificationCreateApi(APIView):
             "Retry-After. 503 when the limiter is unavailable (the lookup fails closed)."
         ),
         request=VerificationInputSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Retry-After",
+                OpenApiTypes.INT,
+                location=OpenApiParameter.HEADER,
+                response=[429, 503],
+                description="Seconds until a new attempt can be made.",
+            )
+        ],
         responses={
             200: VerifiedCertificateSerializer,
             400: OpenApiResponse(ErrorSerializer, description="Malformed input, with field errors."),
