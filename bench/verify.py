@@ -113,7 +113,8 @@ def _prepare_database() -> None:
     name = urllib.parse.urlparse(DATABASE_URL).path.lstrip("/")
     query = "SELECT 1 FROM pg_database WHERE datname = :'name'"
     exists = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", f"name={name}", "-tAc", query],
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", f"name={name}", "-tA"],
+        input=query,
         capture_output=True,
         text=True,
         check=True,
