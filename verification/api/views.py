@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
@@ -36,7 +37,13 @@ def _error(code: str, message: str, **extra: Any) -> Response:
     return Response({"code": code, "message": message, **extra}, status=_STATUS[code])
 
 
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
 def certificate_data(verification: Verification) -> dict[str, Any]:
+    """The 200 body, already JSON-ready: it is documented by ``VerifiedCertificateSerializer`` and
+    checked against it by the schemathesis test, without paying for a serializer per request."""
     guarantee, newest = verification.guarantee, verification.certificate
     banner = selectors.certificate_status(
         guarantee=guarantee, versions=verification.versions, today=timezone.localdate()
@@ -46,15 +53,15 @@ def certificate_data(verification: Verification) -> dict[str, Any]:
         "kind": newest.kind,
         "status": banner.code,
         "status_label": banner.label,
-        "status_date": banner.date,
+        "status_date": _day(banner.date),
         "status_reason": banner.reason,
         "version": newest.version,
         "versions": [
             {
                 "version": c.version,
                 "is_change": c.is_change,
-                "issued_on": c.issued_on,
-                "certified_on": c.certified_on,
+                "issued_on": _day(c.issued_on),
+                "certified_on": _day(c.certified_on),
                 "change_reason": c.change_reason,
             }
             for c in verification.versions
@@ -65,14 +72,14 @@ def certificate_data(verification: Verification) -> dict[str, Any]:
         "contract_amount_total": newest.contract_amount_total,
         "contract_amount_target": newest.contract_amount_target,
         "guarantee_amount": newest.guarantee_amount,
-        "guarantee_period_end": max(guarantee.guarantee_period_end, newest.guarantee_period_end),
-        "printed_guarantee_period_end": newest.guarantee_period_end,
-        "construction_end_date": guarantee.construction_end_date,
+        "guarantee_period_end": _day(max(guarantee.guarantee_period_end, newest.guarantee_period_end)),
+        "printed_guarantee_period_end": _day(newest.guarantee_period_end),
+        "construction_end_date": _day(guarantee.construction_end_date),
         "bank": newest.bank_name or None,
         "guarantor": newest.company_name,
         "branch": newest.branch_name,
-        "issued_on": newest.issued_on,
-        "certified_on": newest.certified_on,
+        "issued_on": _day(newest.issued_on),
+        "certified_on": _day(newest.certified_on),
     }
 
 
@@ -132,7 +139,7 @@ class VerificationCreateApi(APIView):
             if exc.retry_after:
                 response["Retry-After"] = str(exc.retry_after)
             return response
-        return Response(VerifiedCertificateSerializer(certificate_data(verification)).data)
+        return Response(certificate_data(verification))
 
     def handle_exception(self, exc: Exception) -> Response:
         # Unparseable bodies and wrong media types get the same error shape as everything else.
