@@ -128,6 +128,21 @@ def test_the_limits_cool_off_by_themselves(advance, settings):
     assert api_verify(other_client(6), advance.number, KEY).status_code == 200
 
 
+def test_refused_attempts_do_not_extend_a_lockout(advance, settings):
+    # given a two-second window that a number has just used up
+    settings.VERIFICATION_FAILURES_PER_NUMBER = 1
+    settings.VERIFICATION_FAILURE_WINDOW = 2
+    api_verify(other_client(1), advance.number, OTHER_KEY)
+    first = api_verify(other_client(2), advance.number, KEY)
+    assert first["Retry-After"] == "2"
+    # when refused attempts keep coming
+    time.sleep(1.1)
+    later = api_verify(other_client(3), advance.number, KEY)
+    # then the wait only shrinks: refusals are not counted and do not restart the window
+    assert later.status_code == 429
+    assert later["Retry-After"] == "1"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_wrong_guesses_never_get_more_comparisons_than_the_limit(advance, settings):
     # given a limit of 5 wrong guesses and 24 threads guessing at once
