@@ -129,18 +129,18 @@ def test_the_limits_cool_off_by_themselves(advance, settings):
 
 
 def test_refused_attempts_do_not_extend_a_lockout(advance, settings):
-    # given a two-second window that a number has just used up
+    # given a four-second window that a number has just used up
     settings.VERIFICATION_FAILURES_PER_NUMBER = 1
-    settings.VERIFICATION_FAILURE_WINDOW = 2
+    settings.VERIFICATION_FAILURE_WINDOW = 4
     api_verify(other_client(1), advance.number, OTHER_KEY)
     first = api_verify(other_client(2), advance.number, KEY)
-    assert first["Retry-After"] == "2"
+    assert first["Retry-After"] in {"3", "4"}
     # when refused attempts keep coming
-    time.sleep(1.1)
+    time.sleep(2.1)
     later = api_verify(other_client(3), advance.number, KEY)
     # then the wait only shrinks: refusals are not counted and do not restart the window
     assert later.status_code == 429
-    assert later["Retry-After"] == "1"
+    assert int(later["Retry-After"]) <= 2
 
 
 @pytest.mark.django_db(transaction=True)
