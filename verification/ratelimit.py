@@ -121,7 +121,9 @@ def _canonical_address(value: str) -> str:
 def client_of(request: _HasMeta) -> Client:
     address = client_address(request)
     digest = salted_hmac("verification.client-address", address, algorithm="sha256").hexdigest()
-    return Client(hash=digest, user_agent=request.META.get("HTTP_USER_AGENT", "")[:300])
+    # Printable characters only: a NUL or control character must not break the audit row.
+    agent = "".join(ch for ch in request.META.get("HTTP_USER_AGENT", "")[:300] if ch.isprintable())
+    return Client(hash=digest, user_agent=agent)
 
 
 # --- The counters ---------------------------------------------------------------------------------

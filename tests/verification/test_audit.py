@@ -146,3 +146,9 @@ def test_attempts_cannot_be_added_changed_or_deleted_in_admin(advance, head_offi
     assert staff.get("/admin/verification/verificationattempt/add/").status_code == 403
     assert staff.post(f"/admin/verification/verificationattempt/{attempt.pk}/delete/").status_code == 403
     assert VerificationAttempt.objects.filter(pk=attempt.pk).exists()
+
+
+def test_a_user_agent_with_control_characters_is_recorded_without_them(advance):
+    client = Client(REMOTE_ADDR="192.0.2.1", HTTP_USER_AGENT="evil\x00agent\x1b[31m" + "x" * 400)
+    assert api_verify(client, advance.number, KEY).status_code == 200
+    assert VerificationAttempt.objects.get().user_agent.startswith("evilagent[31mxxx")
