@@ -10,6 +10,11 @@ PUBLIC_URL_NAMES: dict[str, str] = {
     "admin:login": "staff log in here (with a TOTP code in production)",
     "admin:logout": "logging out needs no login and shows nothing",
     "accounts:logout": "logging out needs no login and shows nothing",
+    "verification:verify": "orderers verify a certificate with its number and key, without an account",
+    "verification:result": "the verified result, opened only with a signed token that expires (410 otherwise)",
+    "api:verifications": "orderers' e-contract systems verify certificates (limited like the page)",
+    "api:schema": "the API's OpenAPI description for orderers' system vendors",
+    "api:docs": "readable API documentation for orderers' system vendors",
 }
 
 # Whole namespaces that are public by design.

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "verification"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.verify, name="verify"),
+    path("result/<str:token>/", views.result, name="result"),
+    path("history/<str:number>/", views.history, name="history"),
+]

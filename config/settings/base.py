@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "guarantees",
     "authkeys",
@@ -198,6 +199,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Verification of electronic guarantee certificates (電子証書) for orderers' systems.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The API docs (/api/docs/) serve Swagger UI from local static files, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Security headers ---------------------------------------------------------------------------
@@ -254,7 +259,22 @@ LOGGING = {
 
 
 # --- Verification limits ----------------------------------------------------------------------
-# (brute-force limits shared by the verify page and the API, trusted proxy hops)
+# Brute-force limits shared by the verify page and the API (docs/security.md, docs/verification.md).
+# Counted in Redis; without a Redis URL (the embedded demo only) they are counted per process.
+VERIFICATION_REDIS_URL = env_str("VERIFICATION_REDIS_URL", REDIS_URL)
+VERIFICATION_REDIS_TIMEOUT = env_int("VERIFICATION_REDIS_TIMEOUT_MS", 500) / 1000
+VERIFICATION_REDIS_PREFIX = env_str("VERIFICATION_REDIS_PREFIX", "verify")
+# Wrong guesses per contract number, then every attempt on that number is refused until it cools off.
+VERIFICATION_FAILURES_PER_NUMBER = env_int("VERIFICATION_FAILURES_PER_NUMBER", 10)
+VERIFICATION_FAILURE_WINDOW = env_int("VERIFICATION_FAILURE_WINDOW", 15 * 60)
+# Attempts (right or wrong) per client address (an IPv6 client is its /64).
+VERIFICATION_REQUESTS_PER_CLIENT = env_int("VERIFICATION_REQUESTS_PER_CLIENT", 30)
+VERIFICATION_CLIENT_WINDOW = env_int("VERIFICATION_CLIENT_WINDOW", 10 * 60)
+# Reverse proxies in front of the portal that append to X-Forwarded-For; 0 = REMOTE_ADDR only.
+VERIFICATION_TRUSTED_PROXY_HOPS = env_int("VERIFICATION_TRUSTED_PROXY_HOPS", 0)
+# Failed attempts across all numbers within the window that raise the alert in admin.
+VERIFICATION_ALERT_FAILURES = env_int("VERIFICATION_ALERT_FAILURES", 50)
+VERIFICATION_ALERT_WINDOW = env_int("VERIFICATION_ALERT_WINDOW", 15 * 60)
 
 
 # --- PDFs ---------------------------------------------------------------------------------------

@@ -1,0 +1,74 @@
+"""The verify page in Debian's Chromium: forgiving input, the banner, and printing."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+from playwright.sync_api import sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from tests.verification.helpers import KEY
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+#: A port of this engineer's range (8400-8499).
+LIVE_PORT = 8410
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def portal(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the Django calls the test makes
+    # around it are plain synchronous ones.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    server = LiveServer(f"127.0.0.1:{LIVE_PORT}")
+    server._live_server_modified_settings.enable()
+    yield server.url
+    server._live_server_modified_settings.disable()
+    server.stop()
+
+
+@pytest.fixture
+def browser_page():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(locale="ja-JP")
+        yield page
+        browser.close()
+
+
+@time_machine.travel("2026-11-24 10:00 +0900", tick=True)
+def test_a_clerk_types_full_width_input_sees_the_banner_and_prints_without_the_page_chrome(
+    advance, portal, browser_page
+):
+    page = browser_page
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    # when the clerk types the number in full width with hyphens and the key in lower case
+    page.goto(f"{portal}/verify/")
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in advance.number)
+    page.fill("#id_contract_number", f"{full_width[:3]}-{full_width[3:]}")
+    page.fill("#id_auth_key", KEY.lower())
+    page.click("button[type=submit]")
+    # then the certificate and its banner are shown
+    page.wait_for_selector(".status-banner")
+    assert page.inner_text(".status-label").endswith("有効")
+    assert page.is_visible("article.certificate")
+    # and 印刷 prints (the button's script is a static file), the header and buttons hidden on paper
+    page.evaluate("window.__printed = false; window.print = () => { window.__printed = true; }")
+    page.click("[data-print]")
+    assert page.evaluate("window.__printed") is True
+    page.emulate_media(media="print")
+    assert not page.is_visible(".site-header")
+    assert not page.is_visible(".result-actions")
+    assert page.is_visible(".status-banner")
+    assert page.is_visible("article.certificate")
+    assert errors == []

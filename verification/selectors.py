@@ -1,0 +1,183 @@
+"""Reads for verification: the result screen, the status banner, 閲覧履歴 and the admin alert."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Max, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from certificates.models import Certificate
+from certificates.tokens import read_verified_access_token
+from guarantees.formatting import to_wareki
+from guarantees.models import Guarantee
+
+from .models import VerificationAttempt
+
+
+@dataclass(frozen=True)
+class StatusBanner:
+    """What the orderer must know before relying on the certificate, in one line and its detail."""
+
+    code: str  # active | changed | cancelled | revoked | expired (the API's ``status``)
+    label: str  # 有効 / 変更あり / 解約 / 取消 / 保証期間満了
+    date: dt.date | None
+    date_label: str
+    reason: str
+    period_extended_to: dt.date | None  # the guarantee period followed a longer construction period
+
+
+@dataclass(frozen=True)
+class VerifiedCertificate:
+    guarantee: Guarantee
+    certificate: Certificate  # the version shown
+    versions: list[Certificate]  # newest first
+    verification_id: int | None
+
+    @property
+    def newest(self) -> Certificate:
+        return self.versions[0]
+
+
+def certificate_status(*, guarantee: Guarantee, versions: list[Certificate], today: dt.date) -> StatusBanner:
+    """The banner's state. 取消 and 解約 outrank 保証期間満了, which outranks 変更あり."""
+    newest = versions[0]
+    extended = (
+        guarantee.guarantee_period_end
+        if guarantee.guarantee_period_end > newest.guarantee_period_end
+        else None
+    )
+    if guarantee.status == Guarantee.Status.REVOKED:
+        return StatusBanner(
+            "revoked", _("取消"), guarantee.status_changed_on, _("取消日"), guarantee.status_reason, extended
+        )
+    if guarantee.status == Guarantee.Status.CANCELLED:
+        return StatusBanner(
+            "cancelled",
+            _("解約"),
+            guarantee.status_changed_on,
+            _("解約日"),
+            guarantee.status_reason,
+            extended,
+        )
+    if guarantee.guarantee_period_end < today:
+        return StatusBanner(
+            "expired",
+            _("保証期間満了"),
+            guarantee.guarantee_period_end,
+            _("保証期間の末日"),
+            _("保証期間が終了しました。"),
+            extended,
+        )
+    if len(versions) > 1:
+        return StatusBanner(
+            "changed",
+            _("変更あり"),
+            newest.issued_on,
+            _("変更証書の発行日"),
+            newest.change_reason
+            or _("保証金額の構成等が変更され、(変更)の証書（第%(version)d版）が発行されています。")
+            % {"version": newest.version},
+            extended,
+        )
+    return StatusBanner(
+        "active",
+        _("有効"),
+        guarantee.guarantee_period_end,
+        _("保証期間の末日"),
+        _("保証期間中の有効な保証です。"),
+        extended,
+    )
+
+
+def period_extension_note(banner: StatusBanner, certificate: Certificate) -> str:
+    if banner.period_extended_to is None:
+        return ""
+    return _(
+        "工期の延長に伴い、保証期間は%(to)sまで自動的に延長されています（証書の記載は%(printed)s）。"
+    ) % {"to": to_wareki(banner.period_extended_to), "printed": to_wareki(certificate.guarantee_period_end)}
+
+
+def verified_certificate(*, token: str, version: int | None = None) -> VerifiedCertificate | None:
+    """The certificate an access token grants (its newest version unless ``version`` names another),
+    or None when the token is forged or expired. Two queries."""
+    access = read_verified_access_token(token)
+    if access is None:
+        return None
+    granted = Certificate.objects.select_related("guarantee").filter(pk=access.certificate_id).first()
+    if granted is None:
+        return None
+    versions = list(Certificate.objects.filter(guarantee_id=granted.guarantee_id).order_by("-version"))
+    shown = next((c for c in versions if c.version == version), versions[0])
+    return VerifiedCertificate(
+        guarantee=granted.guarantee,
+        certificate=shown,
+        versions=versions,
+        verification_id=access.verification_id,
+    )
+
+
+# --- 閲覧履歴 for contractors ------------------------------------------------------------------------
+
+
+def guarantee_of_contractor(*, user: User, number: str) -> Guarantee | None:
+    """The guarantee ``number`` when it belongs to the user's contractor; None otherwise (→ 404)."""
+    if not user.is_authenticated or user.contractor_id is None:
+        return None
+    return Guarantee.objects.filter(number=number, contractor_id=user.contractor_id).first()
+
+
+def verification_history(*, guarantee: Guarantee) -> QuerySet[VerificationAttempt]:
+    """When orderers viewed this guarantee: its successful verifications, newest first."""
+    return (
+        VerificationAttempt.objects.filter(guarantee=guarantee, outcome=VerificationAttempt.Outcome.SUCCESS)
+        .select_related("certificate")
+        .only("created_at", "channel", "certificate__version", "certificate__is_change")
+        .order_by("-created_at", "-id")
+    )
+
+
+def last_views(*, guarantee_ids: list[int]) -> dict[int, tuple[dt.datetime, int]]:
+    """For a list page: guarantee id → (last view, number of views). One query."""
+    rows = (
+        VerificationAttempt.objects.filter(
+            guarantee_id__in=guarantee_ids, outcome=VerificationAttempt.Outcome.SUCCESS
+        )
+        .values("guarantee_id")
+        .annotate(last=Max("created_at"), views=Count("id"))
+    )
+    return {row["guarantee_id"]: (row["last"], row["views"]) for row in rows}
+
+
+# --- Staff: the failure spike alert ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FailureSpike:
+    failures: int
+    threshold: int
+    window_minutes: int
+    numbers: int  # distinct contract numbers among them
+
+
+def failure_spike(*, now: dt.datetime | None = None) -> FailureSpike | None:
+    """Failed verifications within ``VERIFICATION_ALERT_WINDOW`` when they reach
+    ``VERIFICATION_ALERT_FAILURES``; None when quiet. One query on an index."""
+    now = now or timezone.now()
+    since = now - dt.timedelta(seconds=settings.VERIFICATION_ALERT_WINDOW)
+    counts = VerificationAttempt.objects.filter(
+        outcome__in=[VerificationAttempt.Outcome.FAILURE, VerificationAttempt.Outcome.THROTTLED],
+        created_at__gte=since,
+    ).aggregate(failures=Count("id"), numbers=Count("contract_number", distinct=True))
+    if counts["failures"] < settings.VERIFICATION_ALERT_FAILURES:
+        return None
+    return FailureSpike(
+        failures=counts["failures"],
+        threshold=settings.VERIFICATION_ALERT_FAILURES,
+        window_minutes=settings.VERIFICATION_ALERT_WINDOW // 60,
+        numbers=counts["numbers"],
+    )
