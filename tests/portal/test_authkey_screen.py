@@ -132,6 +132,8 @@ def test_a_reissued_key_shows_the_new_key(client, contractor_a, user_a):
     html = client.post(f"/keys/{guarantee.number}/").content.decode()
 
     # then
-    shown = re.search(r'data-testid="auth-key">([^<]+)<', html).group(1)
+    found = re.search(r'data-testid="auth-key">([^<]+)<', html)
+    assert found is not None
+    shown = found.group(1)
     assert shown != "ABCDEFGH2345"
     assert len(shown) == 12

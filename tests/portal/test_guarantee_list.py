@@ -31,6 +31,13 @@ def _rows(html: str) -> list[str]:
     return [_text(row) for row in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)]
 
 
+def _pager(html: str) -> str:
+    """The text of the first paging line."""
+    found = re.search(r'<nav class="pager".*?</nav>', html, flags=re.S)
+    assert found is not None
+    return _text(found.group())
+
+
 def _numbers(html: str) -> list[str]:
     return re.findall(r'href="/certificates/(\d{10})/"', html)
 
@@ -281,12 +288,8 @@ def test_twenty_five_guarantees_page_by_twenty(twenty_five):
     assert _numbers(first) == newest_first[:20]
     assert _numbers(second) == newest_first[20:]
     assert _numbers(beyond) == newest_first[20:]
-    assert _text(re.search(r'<nav class="pager".*?</nav>', first, flags=re.S).group()) == (
-        "⏪ 先頭 ◀ 前 25件中 1 - 20件 次 ▶ 最後 ⏩"
-    )
-    assert _text(re.search(r'<nav class="pager".*?</nav>', second, flags=re.S).group()) == (
-        "⏪ 先頭 ◀ 前 25件中 21 - 25件 次 ▶ 最後 ⏩"
-    )
+    assert _pager(first) == ("⏪ 先頭 ◀ 前 25件中 1 - 20件 次 ▶ 最後 ⏩")
+    assert _pager(second) == ("⏪ 先頭 ◀ 前 25件中 21 - 25件 次 ▶ 最後 ⏩")
     assert 'href="?page=2" rel="next"' in first
     assert 'href="?page=1" rel="first"' in second
 
@@ -308,9 +311,7 @@ def test_an_empty_list_says_so_with_zero_counts(client, user_a):
 
     # then
     assert "該当する保証工事はありません。" in html
-    assert _text(re.search(r'<nav class="pager".*?</nav>', html, flags=re.S).group()) == (
-        "⏪ 先頭 ◀ 前 0件中 0 - 0件 次 ▶ 最後 ⏩"
-    )
+    assert _pager(html) == ("⏪ 先頭 ◀ 前 0件中 0 - 0件 次 ▶ 最後 ⏩")
 
 
 def _list_queries(client) -> int:
