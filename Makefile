@@ -18,12 +18,14 @@ MANAGE := $(VENV_PY) manage.py
 # Debian packages the portal needs at run time (WeasyPrint's fast font subsetting, gettext for the
 # catalogues) and for the browser tests (Debian's chromium; Playwright never downloads a browser).
 APT_RUN := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext
-APT_TEST := chromium fonts-ipafont-gothic
+APT_TEST := chromium fonts-ipafont-gothic fonts-noto-color-emoji
+# The load generator of the list-page benchmark (bench/portal_list.py).
+APT_BENCH := wrk
 
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: help setup setup-test apt-run apt-test run test test-db lint typecheck checks pytest bench messages clean
+.PHONY: help setup setup-test apt-run apt-test apt-bench run test test-db lint typecheck checks pytest bench messages clean
 
 help:
 	@echo "make run    start the portal with demo data at http://127.0.0.1:8000/"
@@ -35,6 +37,9 @@ apt-run:
 
 apt-test:
 	@bash scripts/apt-ensure.sh $(APT_TEST)
+
+apt-bench:
+	@bash scripts/apt-ensure.sh $(APT_BENCH)
 
 .venv/.synced: pyproject.toml uv.lock
 	@test -n "$(PYTHON)" || { echo "Python 3.13 is required (pyenv install 3.13, or put python3.13 on PATH)"; exit 1; }
@@ -82,7 +87,7 @@ pytest: setup-test
 
 test: setup-test lint typecheck checks pytest
 
-bench: setup
+bench: setup apt-bench
 	bash bench/run.sh
 
 clean:
