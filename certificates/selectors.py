@@ -11,7 +11,7 @@ import unicodedata
 from functools import reduce
 from operator import and_
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from authkeys.keys import normalize_contract_number
@@ -65,7 +65,9 @@ def contractor_guarantees(
     (the 変更契約 mark) and its orderer.
     """
     latest = Certificate.objects.filter(guarantee=OuterRef("pk")).order_by("-version")
-    guarantees = Guarantee.objects.filter(contractor=contractor)
+    # Exists is a semi-join: the count does not evaluate the latest-version subqueries.
+    guarantees = Guarantee.objects.filter(Exists(Certificate.objects.filter(guarantee=OuterRef("pk"))))
+    guarantees = guarantees.filter(contractor=contractor)
     if status == "current":
         guarantees = guarantees.current(today=today)
     elif status == "past":
@@ -78,7 +80,6 @@ def contractor_guarantees(
             latest_issued_on=Subquery(latest.values("issued_on")[:1]),
             latest_is_change=Subquery(latest.values("is_change")[:1]),
         )
-        .filter(latest_issued_on__isnull=False)
         .select_related("orderer")
         .order_by("-concluded_on", "-number")
     )

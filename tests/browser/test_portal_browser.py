@@ -132,7 +132,8 @@ def test_a_contractor_finds_a_guarantee_opens_its_certificate_copies_its_key_and
 
     # Back to the list, display the key of 1070000473 and copy the contents.
     page.get_by_role("link", name="一覧に戻る").click()
-    page.get_by_role("button", name="1070000473の認証キーを表示").click()
+    row = page.locator("table.guarantee-table tbody tr", has=page.get_by_role("link", name="1070000473"))
+    row.get_by_role("button", name="表示").click()
     expect(page.get_by_test_id("auth-key")).to_have_text("K5VL4+5QG_KJ")
     page.get_by_role("button", name="保証契約等の内容をコピー").click()
     expect(page.locator("[data-copy-status]")).to_have_text("保証契約等の内容をコピーしました。")

@@ -206,7 +206,7 @@ def test_a_paper_guarantee_is_listed_without_a_key_button(client, contractor_a, 
 
     # then
     assert _rows(html)[0].startswith(f"書面 {timezone.localdate():%Y/%m/%d} {paper.number} 前払")
-    assert f'action="/keys/{paper.number}/"' not in html
+    assert f'formaction="/keys/{paper.number}/"' not in html
     assert "表示</button>" not in html
 
 
