@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from accounts.models import User
 from guarantees import demo
 from guarantees.models import AuditEvent, Guarantee
+from tests.browser.conftest import ARTIFACTS
 from tests.factories import OrdererFactory, issue_guarantee
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -125,6 +126,7 @@ def test_a_contractor_finds_a_guarantee_opens_its_certificate_copies_its_key_and
     page.emulate_media(media="print")
     expect(page.locator(".print-toolbar")).to_be_hidden()
     pdf = page.pdf(format="A4", print_background=True)
+    (ARTIFACTS / "05-certificate-print.pdf").write_bytes(pdf)
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
     page.emulate_media(media="screen")
     screenshot("05-certificate-print")
