@@ -23,6 +23,10 @@ MATRIX = [
     ("get", "/accounts/password/", LOGIN, 200, 200, 200),
     ("get", "/accounts/login/", 200, 302, 302, 302),
     ("get", "/accounts/password/reset/", 200, 200, 200, 200),
+    ("get", "/accounts/password/reset/sent/", 200, 200, 200, 200),
+    ("get", "/accounts/password/reset/complete/", 200, 200, 200, 200),
+    ("get", "/accounts/password/reset/MQ/bad-token/", 200, 200, 200, 200),  # says the link is invalid
+    ("post", "/accounts/logout/", 302, 302, 302, 302),
 ]
 PERSONAS = ["anonymous", "contractor_a", "contractor_b", "staff"]
 
