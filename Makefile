@@ -18,8 +18,8 @@ MANAGE := $(VENV_PY) manage.py
 # Debian packages the portal needs at run time (WeasyPrint's fast font subsetting, gettext for the
 # catalogues) and for the browser tests (Debian's chromium; Playwright never downloads a browser).
 APT_RUN := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext
-APT_TEST := chromium fonts-ipafont-gothic
-# Load generator for make bench.
+APT_TEST := chromium fonts-ipafont-gothic fonts-noto-color-emoji
+# The load generator of make bench (wrk against gunicorn on loopback).
 APT_BENCH := wrk
 
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal

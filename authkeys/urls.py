@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "authkeys"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:number>/", views.authkey_display, name="display"),
+]

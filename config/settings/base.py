@@ -256,6 +256,25 @@ LOGGING = {
 
 # --- Contractor sessions and logins ---------------------------------------------------------
 # (login limits, idle and absolute session ends)
+# The user is loaded with its contractor (shown in every page's header) in one query.
+AUTHENTICATION_BACKENDS = ["accounts.backends.PortalModelBackend"]
+# After authentication and messages: idle/absolute session ends, then the forced password change.
+MIDDLEWARE = [
+    *MIDDLEWARE,
+    "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
+]
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 60 * 60)
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_TOUCH_INTERVAL = 60  # the last-seen time is written at most once a minute
+# Failed logins, counted in the cache (Redis) per login ID and per client, in a fixed window.
+LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
+LOGIN_FAILURES_PER_ID = env_int("LOGIN_FAILURES_PER_ID", 5)
+LOGIN_FAILURES_PER_CLIENT = env_int("LOGIN_FAILURES_PER_CLIENT", 20)
+# Password reset links by e-mail stay valid for one hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+# Contractors' screens: rows per page of 保証工事一覧.
+PORTAL_LIST_PAGE_SIZE = 20
 
 
 # --- Verification limits ----------------------------------------------------------------------

@@ -4,45 +4,22 @@ from __future__ import annotations
 
 import pytest
 import time_machine
-from playwright.sync_api import sync_playwright
-from pytest_django.live_server_helper import LiveServer
 
 from tests.verification.helpers import KEY
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-#: A port of this engineer's range (8400-8499).
-LIVE_PORT = 8410
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+
+@pytest.fixture
+def portal(live_server):
+    return live_server.url
 
 
 @pytest.fixture
-def portal(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the Django calls the test makes
-    # around it are plain synchronous ones.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    server = LiveServer(f"127.0.0.1:{LIVE_PORT}")
-    server._live_server_modified_settings.enable()
-    yield server.url
-    server._live_server_modified_settings.disable()
-    server.stop()
-
-
-@pytest.fixture
-def browser_page():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="ja-JP")
-        yield page
-        browser.close()
+def browser_page(browser):
+    context = browser.new_context(locale="ja-JP")
+    yield context.new_page()
+    context.close()
 
 
 @time_machine.travel("2026-11-24 10:00 +0900", tick=True)

@@ -1,0 +1,118 @@
+"""Contractors' screens: 保証工事一覧 (the home page), the certificate screen, its print page, the manual."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from accounts.decorators import contractor_required
+from guarantees.models import Contractor, Guarantee
+
+from . import selectors
+from .models import Certificate
+
+
+def _current_user_contractor(request: HttpRequest) -> Contractor:
+    contractor = getattr(request.user, "contractor", None)
+    if not isinstance(contractor, Contractor):  # contractor_required has let only contractors in
+        raise Http404
+    return contractor
+
+
+@contractor_required
+def guarantee_list(request: HttpRequest) -> HttpResponse:
+    """保証工事一覧: search by field, filter by status, newest first, paged."""
+    field = request.GET.get("field", "all")
+    if field not in dict(selectors.SEARCH_FIELDS):
+        field = "all"
+    status = request.GET.get("status", "")
+    if status not in dict(selectors.STATUS_FILTERS):
+        status = ""
+    query = request.GET.get("q", "")[: selectors.MAX_QUERY_LENGTH]
+    guarantees = selectors.contractor_guarantees(
+        contractor=_current_user_contractor(request),
+        field=field,
+        query=query,
+        status=status,
+        today=timezone.localdate(),
+    )
+    page = Paginator(guarantees, settings.PORTAL_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "certificates/guarantee_list.html",
+        {
+            "page": page,
+            "field": field,
+            "query": query,
+            "status": status,
+            "search_fields": selectors.SEARCH_FIELDS,
+            "status_filters": selectors.STATUS_FILTERS,
+            "page_query": params.urlencode(),
+            # Row links are built from these prefixes: one reverse() per page instead of two per row.
+            "detail_prefix": reverse("certificates:detail", args=["0"])[: -len("0/")],
+            "key_prefix": reverse("authkeys:display", args=["0"])[: -len("0/")],
+        },
+    )
+
+
+def _versions(request: HttpRequest, number: str) -> tuple[Guarantee, list[Certificate]]:
+    guarantee = selectors.contractor_guarantee(contractor=_current_user_contractor(request), number=number)
+    if guarantee is None:
+        raise Http404
+    versions = selectors.guarantee_certificate_versions(guarantee=guarantee)
+    if not versions:
+        raise Http404
+    return guarantee, versions
+
+
+def _pick(versions: list[Certificate], version: int | None) -> Certificate:
+    if version is None:
+        return versions[0]
+    for certificate in versions:
+        if certificate.version == version:
+            return certificate
+    raise Http404
+
+
+@contractor_required
+def certificate_detail(request: HttpRequest, number: str, version: int | None = None) -> HttpResponse:
+    """●保証内容表示画面: the latest version by default, with the history of versions."""
+    guarantee, versions = _versions(request, number)
+    certificate = _pick(versions, version)
+    return render(
+        request,
+        "certificates/certificate_detail.html",
+        {
+            "guarantee": guarantee,
+            "certificate": certificate,
+            "versions": versions,
+            "is_latest": certificate.version == versions[0].version,
+            "status_label": guarantee.display_status(today=timezone.localdate()),
+            "in_force": guarantee.is_in_force(today=timezone.localdate()),
+        },
+    )
+
+
+@contractor_required
+@never_cache
+def certificate_print(request: HttpRequest, number: str, version: int | None = None) -> HttpResponse:
+    """印刷画面: the certificate alone, laid out for one A4 page."""
+    guarantee, versions = _versions(request, number)
+    certificate = _pick(versions, version)
+    return render(
+        request,
+        "certificates/certificate_print.html",
+        {"guarantee": guarantee, "certificate": certificate},
+    )
+
+
+def manual(request: HttpRequest) -> HttpResponse:
+    """マニュアル: how to use these screens. Public, so that it helps before logging in too."""
+    return render(request, "certificates/manual.html")
