@@ -71,6 +71,14 @@ def test_the_contractor_sees_when_orderers_viewed_the_guarantee(advance, user_a)
     assert "no-store" in response["Cache-Control"]
 
 
+def test_the_certificate_screen_links_the_orderers_viewing_history(advance, user_a):
+    client = Client()
+    client.force_login(user_a)
+    body = client.get(f"/certificates/{advance.number}/").content.decode()
+    assert f'href="/verify/history/{advance.number}/"' in body
+    assert "発注者の閲覧履歴" in body
+
+
 def test_another_contractor_staff_and_strangers_get_404_and_anonymous_users_log_in(
     advance, user_b, stranger, head_office
 ):
