@@ -115,17 +115,18 @@ def _retry(row: OutboxMessage, error: str, report: DeliveryReport) -> None:
     report.retried += 1
 
 
-def _release(rows: list[OutboxMessage], error: str, report: DeliveryReport) -> None:
-    """Give back rows never tried: same attempt count, due when the first retry is."""
+def _release(rows: list[OutboxMessage], error: str, report: DeliveryReport, *, due_now: bool = False) -> None:
+    """Give back rows never tried, with their attempt uncounted: due at once (``due_now``, when this
+    worker ran out of lease) or when a first retry would be (the server is in trouble)."""
     if not rows:
         return
     OutboxMessage.objects.filter(
         pk__in=[row.pk for row in rows], state=State.SENDING, claimed_at=rows[0].claimed_at
     ).update(
-        state=State.RETRY,
+        state=State.QUEUED if due_now else State.RETRY,
         attempts=F("attempts") - 1,
-        next_attempt_at=timezone.now() + dt_seconds(backoff_seconds(1)),
-        last_error=error[:2000],
+        next_attempt_at=timezone.now() + dt_seconds(0 if due_now else backoff_seconds(1)),
+        last_error="" if due_now else error[:2000],
     )
     report.released += len(rows)
 
@@ -159,7 +160,7 @@ def outbox_deliver(rows: list[OutboxMessage]) -> DeliveryReport:
     try:
         for index, row in enumerate(rows):
             if time.monotonic() > deadline:
-                _release(rows[index:], "lease nearly over; released unsent", report)
+                _release(rows[index:], "lease nearly over", report, due_now=True)
                 break
             try:
                 message, subject = emails.build_message(
