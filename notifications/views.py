@@ -43,7 +43,7 @@ def submit(request: HttpRequest, guarantee_id: int) -> HttpResponse:
         pk=guarantee_id,
         contractor_id=user.contractor_id,
     )
-    form = SubmitForm(request.POST or None, guarantee=guarantee)
+    form = SubmitForm(request.POST if request.method == "POST" else None, guarantee=guarantee)
     if request.method == "POST" and form.is_valid():
         try:
             submission = services.key_submission_submit(
@@ -104,7 +104,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             {"message": _("照会の有効期限が切れました。保証契約番号と認証キーでもう一度照会してください。")},
             status=403,
         )
-    form = SubscribeForm(request.POST or None, initial={"token": token})
+    form = SubscribeForm(request.POST if request.method == "POST" else None, initial={"token": token})
     if request.method == "POST" and form.is_valid():
         try:
             subscription = services.subscription_request(access_token=token, email=form.cleaned_data["email"])
