@@ -13,15 +13,17 @@ A row's life: queued → sending (claimed, committed before any SMTP) → sent |
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import smtplib
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import mailers
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -150,13 +152,40 @@ def outbox_deliver(rows: list[OutboxMessage]) -> DeliveryReport:
     if not rows:
         return report
     deadline = time.monotonic() + settings.NOTIFICATIONS_SENDING_LEASE_SECONDS / 2
+    with _asynchronous_commit():
+        _deliver(rows, report, deadline)
+    return report
+
+
+@contextlib.contextmanager
+def _asynchronous_commit() -> Iterator[None]:
+    """Commit each result without waiting for the WAL flush (PostgreSQL ``synchronous_commit=off``).
+
+    A worker that dies loses nothing by this: what it committed is in the database. Only a crash of
+    the database server itself can forget the last results of a fraction of a second; those mails
+    are then sent again (with the same Message-ID), never lost. The per-row fsync it saves is most
+    of the cost of recording a result.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
+def _deliver(rows: list[OutboxMessage], report: DeliveryReport, deadline: float) -> None:
     mailer = mailers.default
     try:
         mailer.open()
     except (smtplib.SMTPException, OSError) as exc:
         _release(rows, f"connection: {_describe(exc)}", report)
         report.connection_failed = True
-        return report
+        return
     try:
         for index, row in enumerate(rows):
             if time.monotonic() > deadline:
@@ -202,7 +231,6 @@ def outbox_deliver(rows: list[OutboxMessage]) -> DeliveryReport:
             mailer.close()
         except (smtplib.SMTPException, OSError):
             log.info("closing the SMTP connection failed", exc_info=True)
-    return report
 
 
 def outbox_send_due(

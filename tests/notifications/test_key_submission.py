@@ -26,7 +26,10 @@ def department(orderer):
 @pytest.fixture
 def guarantee(contractor_a, orderer, department):
     return issue_guarantee(
-        contractor=contractor_a, orderer=orderer, orderer_department=department, work_name="町道2号線 改良工事"
+        contractor=contractor_a,
+        orderer=orderer,
+        orderer_department=department,
+        work_name="町道2号線 改良工事",
     )
 
 
@@ -45,13 +48,16 @@ def test_a_contractor_submits_the_key_and_the_orderer_confirms_receipt(smtp_mail
     send_all()
 
     # then the orderer department got the key notice, with the orderer's subject and the links
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302
+    assert response["Location"] == "/"
     [mail] = smtp_mail.handler.received
     assert mail.rcpt_tos == ["kensetsu@city.example.lg.jp"]
     assert mail.subject == "【電子保証(前払金)】町道2号線 改良工事"
-    assert live_key(guarantee) in mail.text and guarantee.number in mail.text
+    assert live_key(guarantee) in mail.text
+    assert guarantee.number in mail.text
     assert "/verify/?number=" + guarantee.number in mail.text
-    assert "受領確認" in mail.text and live_key(guarantee) in mail.html
+    assert "受領確認" in mail.text
+    assert live_key(guarantee) in mail.html
     # and the contractor's list shows 提出済
     state = submission_states([guarantee.pk])[guarantee.pk]
     assert (state.state, state.label, state.mail_state) == ("submitted", "提出済", "sent")
@@ -76,10 +82,14 @@ def test_a_contractor_submits_the_key_and_the_orderer_confirms_receipt(smtp_mail
     assert KeySubmission.objects.get().confirmed_from == "192.0.2.10"
 
 
-def test_the_orderers_template_shapes_the_subject_and_adds_its_note(smtp_mail, client, user_a, guarantee, orderer):
+def test_the_orderers_template_shapes_the_subject_and_adds_its_note(
+    smtp_mail, client, user_a, guarantee, orderer
+):
     # given an orderer that asks for 「電子保証認証キー:工事名」 and a note
     OrdererMailTemplate.objects.create(
-        orderer=orderer, subject_template="電子保証認証キー:{工事名}（{保証契約番号}）", body_note="紙の提出は不要です。"
+        orderer=orderer,
+        subject_template="電子保証認証キー:{工事名}（{保証契約番号}）",
+        body_note="紙の提出は不要です。",
     )
     client.force_login(user_a)
 
@@ -180,7 +190,8 @@ def test_submission_states_take_one_query_for_any_number_of_guarantees(
 ):
     # given five submitted guarantees
     guarantees = [
-        issue_guarantee(contractor=contractor_a, orderer=orderer, orderer_department=department) for _ in range(5)
+        issue_guarantee(contractor=contractor_a, orderer=orderer, orderer_department=department)
+        for _ in range(5)
     ]
     client.force_login(user_a)
     for guarantee in guarantees:
@@ -198,4 +209,5 @@ def test_the_submit_page_shows_the_subject_and_the_departments(client, user_a, g
     response = client.get(reverse("notifications:submit", args=[guarantee.pk]))
     body = response.content.decode()
     assert response.status_code == 200
-    assert "【電子保証(前払金)】町道2号線 改良工事" in body and "建設課" in body
+    assert "【電子保証(前払金)】町道2号線 改良工事" in body
+    assert "建設課" in body

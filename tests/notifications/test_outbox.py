@@ -12,9 +12,9 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from certificates.models import Certificate
 from certificates.services import GuaranteeChanges, guarantee_change
 from notifications import outbox, services
-from certificates.models import Certificate
 from notifications.models import ChangeSubscription, OutboxMessage
 from tests.factories import issue_guarantee
 
@@ -99,7 +99,11 @@ def test_a_550_for_one_recipient_fails_that_mail_alone(smtp_mail):
     # then the other two arrive and only the refused one failed, with the server's reason
     assert sorted(item.rcpt_tos[0] for item in smtp_mail.handler.received) == ["a@example.jp", "c@example.jp"]
     states = dict(OutboxMessage.objects.values_list("to", "state"))
-    assert states == {"a@example.jp": State.SENT, "nobody@example.jp": State.FAILED, "c@example.jp": State.SENT}
+    assert states == {
+        "a@example.jp": State.SENT,
+        "nobody@example.jp": State.FAILED,
+        "c@example.jp": State.SENT,
+    }
     assert "550" in OutboxMessage.objects.get(to="nobody@example.jp").last_error
 
 
@@ -162,7 +166,9 @@ def test_a_row_left_sending_by_a_dead_worker_is_taken_again_after_the_lease(smtp
     # when another worker looks before and after the lease
     send_all()
     delivered_before = len(smtp_mail.handler.received)
-    with time_machine.travel(timezone.now() + dt.timedelta(seconds=settings.NOTIFICATIONS_SENDING_LEASE_SECONDS + 1)):
+    with time_machine.travel(
+        timezone.now() + dt.timedelta(seconds=settings.NOTIFICATIONS_SENDING_LEASE_SECONDS + 1)
+    ):
         send_all()
 
     # then it is left alone while the first worker may still be at it, and sent after
@@ -180,7 +186,7 @@ def test_an_invalid_address_is_refused_when_queued():
 def test_the_backoff_grows_and_stays_capped(attempts):
     from django.conf import settings
 
-    assert settings.NOTIFICATIONS_RETRY_BASE_SECONDS <= outbox.backoff_seconds(attempts)
+    assert outbox.backoff_seconds(attempts) >= settings.NOTIFICATIONS_RETRY_BASE_SECONDS
     assert outbox.backoff_seconds(attempts) <= settings.NOTIFICATIONS_RETRY_MAX_SECONDS
     assert outbox.backoff_seconds(attempts) <= outbox.backoff_seconds(attempts + 1)
 
@@ -189,13 +195,13 @@ def test_the_backoff_grows_and_stays_capped(attempts):
 def test_a_rolled_back_issuance_and_change_send_nothing(smtp_mail, orderer, contractor_a):
     # given a guarantee an orderer subscribed to
     guarantee = issue_guarantee(contractor=contractor_a, orderer=orderer)
-    ChangeSubscription.objects.create(guarantee=guarantee, email="watch@example.go.jp", confirmed_at=timezone.now())
+    ChangeSubscription.objects.create(
+        guarantee=guarantee, email="watch@example.go.jp", confirmed_at=timezone.now()
+    )
 
     # when a new issuance and a change run in a transaction that rolls back
-    with pytest.raises(RuntimeError), transaction.atomic():
-        issue_guarantee(contractor=contractor_a, orderer=orderer)
-        guarantee_change(guarantee=guarantee, changes=GuaranteeChanges(guarantee_amount=30_000_000), changed_by=None)
-        raise RuntimeError("the clerk's transaction fails")
+    with pytest.raises(RuntimeError):
+        issue_and_change_then_fail(guarantee, contractor=contractor_a, orderer=orderer)
     send_all()
 
     # then nothing of it is left and no mail was queued or sent
@@ -204,6 +210,18 @@ def test_a_rolled_back_issuance_and_change_send_nothing(smtp_mail, orderer, cont
     assert smtp_mail.handler.received == []
 
     # and the same change committed does send it (the test can fail)
-    guarantee_change(guarantee=guarantee, changes=GuaranteeChanges(guarantee_amount=30_000_000), changed_by=None)
+    guarantee_change(
+        guarantee=guarantee, changes=GuaranteeChanges(guarantee_amount=30_000_000), changed_by=None
+    )
     send_all()
     assert [item.rcpt_tos for item in smtp_mail.handler.received] == [["watch@example.go.jp"]]
+
+
+def issue_and_change_then_fail(guarantee, *, contractor, orderer) -> None:
+    """A new issuance and a change in one transaction that then fails."""
+    with transaction.atomic():
+        issue_guarantee(contractor=contractor, orderer=orderer)
+        guarantee_change(
+            guarantee=guarantee, changes=GuaranteeChanges(guarantee_amount=30_000_000), changed_by=None
+        )
+        raise RuntimeError("the clerk's transaction fails")

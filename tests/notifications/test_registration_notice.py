@@ -42,9 +42,13 @@ def test_the_notice_lists_new_and_changed_versions_for_each_contractor_without_t
     contractor_a.save()
     with time_machine.travel(at(1, 10), tick=False):
         first = issue_guarantee(contractor=contractor_a, orderer=orderer, work_name="市道1号線 舗装工事")
-        second = issue_guarantee(contractor=contractor_a, orderer=orderer, kind="contract", guarantee_amount=10_000_000)
+        second = issue_guarantee(
+            contractor=contractor_a, orderer=orderer, kind="contract", guarantee_amount=10_000_000
+        )
         issue_guarantee(contractor=contractor_b, orderer=orderer)
-        guarantee_change(guarantee=first, changes=GuaranteeChanges(guarantee_amount=30_000_000), changed_by=None)
+        guarantee_change(
+            guarantee=first, changes=GuaranteeChanges(guarantee_amount=30_000_000), changed_by=None
+        )
 
     # when the 16:00 job runs and the queue is sent
     with time_machine.travel(at(1, 16), tick=False):
@@ -57,10 +61,15 @@ def test_the_notice_lists_new_and_changed_versions_for_each_contractor_without_t
     assert sorted(item.rcpt_tos[0] for item in to_a) == ["boss@alpha.example.jp", "keiri@alpha.example.jp"]
     text, html = to_a[0].text, to_a[0].html
     assert "電子証書・認証キーの登録お知らせ（2026/07/01）" in to_a[0].subject
-    assert text.count(first.number) == 2 and second.number in text
-    assert "新規" in text and "変更" in text
-    assert "市道1号線 舗装工事" in text and orderer.title in text and "契約" in text
-    assert settings.PORTAL_BASE_URL in text and "「表示」" in text
+    assert text.count(first.number) == 2
+    assert second.number in text
+    assert "新規" in text
+    assert "変更" in text
+    assert "市道1号線 舗装工事" in text
+    assert orderer.title in text
+    assert "契約" in text
+    assert settings.PORTAL_BASE_URL in text
+    assert "「表示」" in text
     assert first.number in html
     # and the keys themselves are in neither part
     for guarantee in (first, second):
@@ -68,10 +77,13 @@ def test_the_notice_lists_new_and_changed_versions_for_each_contractor_without_t
         assert live_key(guarantee) not in html
     # and B's mail lists only B's guarantee
     to_b = [item for item in smtp_mail.handler.received if item not in to_a]
-    assert len(to_b) == 1 and first.number not in to_b[0].text
+    assert len(to_b) == 1
+    assert first.number not in to_b[0].text
 
 
-def test_versions_registered_at_155959_and_160000_are_each_announced_exactly_once(smtp_mail, contractor_a, orderer):
+def test_versions_registered_at_155959_and_160000_are_each_announced_exactly_once(
+    smtp_mail, contractor_a, orderer
+):
     # given one version registered a second before 16:00 and one at 16:00:00
     with time_machine.travel(at(1, 15, 59, 59), tick=False):
         before = issue_guarantee(contractor=contractor_a, orderer=orderer)
@@ -147,7 +159,7 @@ def test_two_runs_at_once_announce_each_version_exactly_once(orderer):
         try:
             barrier.wait()
             registration_notice_run(trigger=NoticeRun.Trigger.SCHEDULE)
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
@@ -243,7 +255,8 @@ def test_beat_runs_the_notice_at_1600_in_tokyo():
     entry = settings.CELERY_BEAT_SCHEDULE["notifications-registration-notice"]
     schedule = entry["schedule"]
     assert entry["task"] == "notifications.tasks.registration_notice_task"
-    assert schedule.hour == {16} and schedule.minute == {0}  # type: ignore[attr-defined]
+    assert schedule.hour == {16}
+    assert schedule.minute == {0}
     assert settings.CELERY_TIMEZONE == "Asia/Tokyo"
     from notifications.tasks import registration_notice_task
 

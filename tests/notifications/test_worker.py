@@ -67,7 +67,8 @@ def test_two_jobs_started_at_once_deliver_each_mail_exactly_once(start_worker, s
     # then every contractor gets exactly one mail, and every version was announced once
     assert wait_until(lambda: len(smtp.handler.received) >= 8 and all_sent())
     keys = smtp.handler.keys()
-    assert len(keys) == 8 and len(set(keys)) == 8
+    assert len(keys) == 8
+    assert len(set(keys)) == 8
     assert sorted(item.rcpt_tos[0] for item in smtp.handler.received) == sorted(
         c.notice_email_list[0] for c in contractors
     )
@@ -96,12 +97,19 @@ def queue(n: int) -> list[str]:
             kind=OutboxMessage.Kind.REGISTRATION_NOTICE,
             idempotency_key=key,
             to=f"user{i}@example.jp",
-            context={"contractor_name": f"株式会社{i}", "notice_date": "2026-07-01", "items": [], "portal_url": "/"},
+            context={
+                "contractor_name": f"株式会社{i}",
+                "notice_date": "2026-07-01",
+                "items": [],
+                "portal_url": "/",
+            },
         )
     return keys
 
 
-def test_killing_the_worker_mid_batch_loses_nothing_and_repeats_at_most_the_mail_in_flight(start_worker, smtp):
+def test_killing_the_worker_mid_batch_loses_nothing_and_repeats_at_most_the_mail_in_flight(
+    start_worker, smtp
+):
     # given a worker sending ten mails, and a server that hangs on the fourth after taking it in
     smtp.handler.stall_at = 4
     worker = start_worker(pool="solo")
@@ -130,15 +138,17 @@ def test_killing_the_worker_mid_batch_loses_nothing_and_repeats_at_most_the_mail
 def test_a_rolled_back_issuance_sends_nothing(start_worker, smtp, contractor_a, orderer):
     # given a subscribed guarantee and a running worker
     guarantee = issue_guarantee(contractor=contractor_a, orderer=orderer)
-    ChangeSubscription.objects.create(guarantee=guarantee, email="watch@example.go.jp", confirmed_at=timezone.now())
+    ChangeSubscription.objects.create(
+        guarantee=guarantee, email="watch@example.go.jp", confirmed_at=timezone.now()
+    )
     start_worker(pool="solo")
 
     # when an issuance and a change are rolled back, and then another change is committed
-    with pytest.raises(RuntimeError), transaction.atomic():
-        issue_guarantee(contractor=contractor_a, orderer=orderer)
-        guarantee_change(guarantee=guarantee, changes=GuaranteeChanges(guarantee_amount=30_000_000), changed_by=None)
-        raise RuntimeError("the issuing transaction fails")
-    guarantee_change(guarantee=guarantee, changes=GuaranteeChanges(guarantee_amount=35_000_000), changed_by=None)
+    with pytest.raises(RuntimeError):
+        issue_and_change_then_fail(guarantee, contractor=contractor_a, orderer=orderer)
+    guarantee_change(
+        guarantee=guarantee, changes=GuaranteeChanges(guarantee_amount=35_000_000), changed_by=None
+    )
 
     # then only the committed change was mailed
     assert wait_until(lambda: len(smtp.handler.received) >= 1 and all_sent())
@@ -146,3 +156,13 @@ def test_a_rolled_back_issuance_sends_nothing(start_worker, smtp, contractor_a, 
     assert "35,000,000" in mail.text
     assert OutboxMessage.objects.count() == 1
     assert Certificate.objects.count() == 2  # version 1 and the committed (変更) version 2
+
+
+def issue_and_change_then_fail(guarantee, *, contractor, orderer) -> None:
+    """A new issuance and a change in one transaction that then fails."""
+    with transaction.atomic():
+        issue_guarantee(contractor=contractor, orderer=orderer)
+        guarantee_change(
+            guarantee=guarantee, changes=GuaranteeChanges(guarantee_amount=30_000_000), changed_by=None
+        )
+        raise RuntimeError("the issuing transaction fails")
