@@ -77,7 +77,7 @@ class RecordingHandler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         with self.lock:
-            self.received.append(Received(rcpt_tos=list(envelope.rcpt_tos), message=message))  # type: ignore[arg-type]
+            self.received.append(Received(rcpt_tos=list(envelope.rcpt_tos), message=message))
             count = len(self.received)
         if self.stall_at is not None and count == self.stall_at:
             self.stalled.set()

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from authkeys.services import authkey_reissue
 from notifications.models import KeySubmission, OrdererMailTemplate, OutboxMessage
@@ -211,3 +212,20 @@ def test_the_submit_page_shows_the_subject_and_the_departments(client, user_a, g
     assert response.status_code == 200
     assert "【電子保証(前払金)】町道2号線 改良工事" in body
     assert "建設課" in body
+
+
+def test_the_include_for_the_contractors_list_shows_the_state_and_time(client, user_a, guarantee):
+    from django.template.loader import render_to_string
+
+    # given a submitted guarantee
+    client.force_login(user_a)
+    client.post(reverse("notifications:submit", args=[guarantee.pk]))
+
+    # when the list renders its column, then it reads 提出済 with the time; nothing for others
+    state = submission_states([guarantee.pk])[guarantee.pk]
+    html = render_to_string("notifications/_submission_state.html", {"state": state})
+    assert "提出済" in html
+    assert f"{timezone.localtime(state.at):%Y/%m/%d %H:%M}" in html
+    assert render_to_string("notifications/_submission_state.html", {"state": None}).strip() == ""
+    button = render_to_string("notifications/_submit_button.html", {"guarantee": guarantee, "next": "/keys/"})
+    assert reverse("notifications:submit", args=[guarantee.pk]) in button
