@@ -19,12 +19,12 @@ import logging
 import smtplib
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import mailers
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from . import emails
@@ -42,7 +42,6 @@ class DeliveryReport:
     failed: int = 0
     released: int = 0
     connection_failed: bool = False
-    errors: list[str] = field(default_factory=list)
 
     def add(self, other: DeliveryReport) -> None:
         self.sent += other.sent
@@ -251,10 +250,3 @@ def outbox_send_due(
         if report.connection_failed:
             return report, False
     return report, True
-
-
-def outbox_due_count() -> int:
-    now = timezone.now()
-    return OutboxMessage.objects.filter(
-        Q(state__in=[State.QUEUED, State.RETRY], next_attempt_at__lte=now) | Q(state=State.SENDING)
-    ).count()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat
 
-from .models import KeySubmission, NoticeRun, OrdererMailTemplate, OutboxMessage
+from .models import KeySubmission, NoticeRun, OutboxMessage
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,3 @@ def submissions_of_guarantee(*, guarantee_id: int) -> list[KeySubmission]:
 
 def last_notice_run() -> NoticeRun | None:
     return NoticeRun.objects.order_by("-started_at", "-id").first()
-
-
-def orderer_mail_template(*, orderer_id: int) -> OrdererMailTemplate | None:
-    return OrdererMailTemplate.objects.filter(orderer_id=orderer_id).first()
