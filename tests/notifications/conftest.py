@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -42,8 +43,11 @@ class Worker:
 
     def __init__(self, *, smtp_port: int, log_path: Path, pool: str, concurrency: int, env: dict[str, str]):
         database = connection.settings_dict
+        credentials = quote(database["USER"] or "postgres", safe="")
+        if database.get("PASSWORD"):
+            credentials += ":" + quote(database["PASSWORD"], safe="")
         database_url = (
-            f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
+            f"postgres://{credentials}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
             f"/{database['NAME']}"
         )
         self.env = {
