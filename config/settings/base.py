@@ -301,7 +301,30 @@ VERIFICATION_ALERT_WINDOW = env_int("VERIFICATION_ALERT_WINDOW", 15 * 60)
 
 
 # --- Mail queue and the 16:00 notice -------------------------------------------------------------
-# (outbox, retries, beat schedule)
+# Every mail goes through notifications.OutboxMessage (docs/mail.md). A worker claims up to
+# NOTIFICATIONS_BATCH_SIZE due rows at a time; a temporary SMTP error puts a row back with an
+# exponential backoff (base × 2^(attempts-1), capped), a permanent one or the last attempt fails it.
+# A row left "sending" by a worker that died is taken again after the lease, which must be longer
+# than the SMTP timeout (so a live worker is never overtaken).
+NOTIFICATIONS_BATCH_SIZE = env_int("NOTIFICATIONS_BATCH_SIZE", 50)
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 8)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 60)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env_int("NOTIFICATIONS_RETRY_MAX_SECONDS", 6 * 60 * 60)
+NOTIFICATIONS_SENDING_LEASE_SECONDS = env_int(
+    "NOTIFICATIONS_SENDING_LEASE_SECONDS", max(120, 6 * env_int("EMAIL_TIMEOUT", 10))
+)
+# The 受領確認 link in a key submission and the links in change mails stay valid this long.
+NOTIFICATIONS_LINK_MAX_AGE_DAYS = env_int("NOTIFICATIONS_LINK_MAX_AGE_DAYS", 180)
+# The one static entry for the notice (16:00 Asia/Tokyo, CELERY_TIMEZONE), and a sweep every minute
+# that sends what is due again (retries, rows of a worker that died, a kick lost with the broker).
+CELERY_BEAT_SCHEDULE["notifications-registration-notice"] = {
+    "task": "notifications.tasks.registration_notice_task",
+    "schedule": DAILY_NOTICE_SCHEDULE,
+}
+CELERY_BEAT_SCHEDULE["notifications-outbox-sweep"] = {
+    "task": "notifications.tasks.outbox_send_task",
+    "schedule": 60.0,
+}
 
 
 # Staff must use a second factor (TOTP) for admin. The embedded demo may switch that off; the

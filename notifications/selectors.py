@@ -1,0 +1,68 @@
+"""Reads for other screens: the state of key submissions, the outbox, the last notice run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Concat
+
+from .models import KeySubmission, NoticeRun, OutboxMessage
+
+
+@dataclass(frozen=True)
+class SubmissionState:
+    """The latest 「発注者へ提出」 of a guarantee: 提出済 (submitted_at) or 受領確認済 (confirmed_at)."""
+
+    submission_id: int
+    state: str  # KeySubmission.State value: "submitted" or "confirmed"
+    label: str  # 提出済 / 受領確認済
+    at: dt.datetime  # when submitted, or when confirmed
+    submitted_at: dt.datetime
+    confirmed_at: dt.datetime | None
+    department_name: str
+    mail_state: str  # the outbox row's state: queued/sending/sent/retry/failed
+
+
+def submission_states(guarantee_ids: Iterable[int]) -> dict[int, SubmissionState]:
+    """The latest submission per guarantee, in one query; guarantees never submitted are absent."""
+    ids = list(guarantee_ids)
+    if not ids:
+        return {}
+    mail_state = OutboxMessage.objects.filter(
+        idempotency_key=Concat(Value("key-submission:"), Cast(OuterRef("pk"), CharField()))
+    ).values("state")[:1]
+    rows = (
+        KeySubmission.objects.filter(guarantee_id__in=ids)
+        .annotate(mail_state=Subquery(mail_state))
+        .order_by("guarantee_id", "-submitted_at", "-id")
+        .values_list("guarantee_id", "pk", "submitted_at", "confirmed_at", "department_name", "mail_state")
+    )
+    latest: dict[int, tuple[int, dt.datetime, dt.datetime | None, str, str | None]] = {}
+    for guarantee_id, pk, submitted_at, confirmed_at, department_name, outbox_state in rows:
+        latest.setdefault(guarantee_id, (pk, submitted_at, confirmed_at, department_name, outbox_state))
+    states = {}
+    for guarantee_id, (pk, submitted_at, confirmed_at, department_name, mail) in latest.items():
+        confirmed = confirmed_at is not None
+        state = KeySubmission.State.CONFIRMED if confirmed else KeySubmission.State.SUBMITTED
+        states[guarantee_id] = SubmissionState(
+            submission_id=pk,
+            state=state.value,
+            label=str(state.label),
+            at=confirmed_at if confirmed_at is not None else submitted_at,
+            submitted_at=submitted_at,
+            confirmed_at=confirmed_at,
+            department_name=department_name,
+            mail_state=mail or "",
+        )
+    return states
+
+
+def submissions_of_guarantee(*, guarantee_id: int) -> list[KeySubmission]:
+    return list(KeySubmission.objects.filter(guarantee_id=guarantee_id).order_by("-submitted_at", "-id"))
+
+
+def last_notice_run() -> NoticeRun | None:
+    return NoticeRun.objects.order_by("-started_at", "-id").first()
