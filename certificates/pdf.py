@@ -163,13 +163,15 @@ def certificate_document(*, certificate: Certificate) -> CertificateDocument:
             if document is None:
                 raise
             return document
-    logger.info("Stored the PDF of certificate %s v%s (%s)", certificate.contract_number, certificate.version, digest)
+    logger.info(
+        "Stored certificate PDF %s v%s (%s)", certificate.contract_number, certificate.version, digest
+    )
     return document
 
 
 def read_document(document: CertificateDocument) -> bytes:
     """The stored bytes, checked against the recorded sha256 (a changed file is never served)."""
-    with default_storage.open(document.file.name, "rb") as handle:
+    with default_storage.open(str(document.file.name), "rb") as handle:
         data = handle.read()
     if hashlib.sha256(data).hexdigest() != document.sha256:
         raise DocumentIntegrityError(f"The stored PDF {document.file.name} does not match its sha256.")

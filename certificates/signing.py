@@ -30,7 +30,6 @@ from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
-
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -69,7 +68,7 @@ def signing_material() -> SigningMaterial:
         )
     key_path, cert_path = Path(settings.PDF_SIGNING_KEY), Path(settings.PDF_SIGNING_CERT)
     if settings.PDF_SIGNING_DEV_PAIR and not (key_path.exists() and cert_path.exists()):
-        create_development_pair(directory=key_path.parent, overwrite=False)
+        create_development_pair(**configured_pair_paths(), overwrite=False)
     chain = b"".join(_read(path) for path in settings.PDF_SIGNING_CHAIN if Path(path).exists())
     return SigningMaterial(
         key_pem=_read(str(key_path)), cert_pem=_read(str(cert_path)), chain_pem=chain, passphrase=passphrase
@@ -141,8 +140,9 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str = "") -> bytes:
         docmdp_permissions=fields.MDPPerm.NO_CHANGES,
     )
     signer = _signer()
-    output = signers.PdfSigner(metadata, signer=signer).sign_pdf(writer, bytes_reserved=_reserved_size(signer))
-    return output.getvalue()  # type: ignore[union-attr]
+    pdf_signer = signers.PdfSigner(metadata, signer=signer)
+    output = pdf_signer.sign_pdf(writer, bytes_reserved=_reserved_size(signer))
+    return output.getvalue()
 
 
 # --- The development pair ---------------------------------------------------------------------------
@@ -162,15 +162,34 @@ def _pem(cert: x509.Certificate) -> bytes:
     return cert.public_bytes(serialization.Encoding.PEM)
 
 
-def create_development_pair(*, directory: Path, overwrite: bool) -> bool:
-    """Write a development root CA and a signing key + certificate under ``directory``.
+def configured_pair_paths() -> dict[str, Path]:
+    """Where the settings expect the key, the certificate and the root of the chain."""
+    key_path = Path(settings.PDF_SIGNING_KEY)
+    chain = settings.PDF_SIGNING_CHAIN
+    return {
+        "key_path": key_path,
+        "cert_path": Path(settings.PDF_SIGNING_CERT),
+        "root_path": Path(chain[0]) if chain else key_path.parent / DEV_ROOT_NAME,
+    }
+
+
+def pair_paths_in(directory: Path) -> dict[str, Path]:
+    return {
+        "key_path": directory / DEV_KEY_NAME,
+        "cert_path": directory / DEV_CERT_NAME,
+        "root_path": directory / DEV_ROOT_NAME,
+    }
+
+
+def create_development_pair(*, key_path: Path, cert_path: Path, root_path: Path, overwrite: bool) -> bool:
+    """Write a development root CA and a signing key + certificate issued by it.
 
     Returns False when a pair is already there (and ``overwrite`` is off). Safe to call from several
     processes at once: creation happens under a file lock, and files appear by atomic rename.
     """
-    directory.mkdir(parents=True, exist_ok=True)
-    key_path, cert_path, root_path = directory / DEV_KEY_NAME, directory / DEV_CERT_NAME, directory / DEV_ROOT_NAME
-    with open(directory / ".lock", "w") as lock:
+    for folder in {key_path.parent, cert_path.parent, root_path.parent}:
+        folder.mkdir(parents=True, exist_ok=True)
+    with open(key_path.parent / ".signing-pair.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not overwrite and key_path.exists() and cert_path.exists():
             return False
