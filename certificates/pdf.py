@@ -230,7 +230,7 @@ def verification_receipt_pdf(
     *, certificate: Certificate, verified_at: dt.datetime, verification_id: int | None = None
 ) -> bytes:
     """What an orderer verified: the certificate version, its status then, and when."""
-    guarantee = certificate.guarantee
+    guarantee = Guarantee.objects.only("status").get(pk=certificate.guarantee_id)  # its status now
     latest_version = (
         Certificate.objects.filter(guarantee_id=certificate.guarantee_id)
         .order_by("-version")
