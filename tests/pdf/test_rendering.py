@@ -44,7 +44,10 @@ def test_the_certificate_prints_the_contract_number_work_name_and_amounts_as_pri
 def test_a_changed_version_is_marked_and_prints_the_new_amount(issued):
     # given
     outcome = guarantee_change(
-        guarantee=issued, changes=GuaranteeChanges(guarantee_amount=30_000_000), changed_by=None, reason="減額"
+        guarantee=issued,
+        changes=GuaranteeChanges(guarantee_amount=30_000_000),
+        changed_by=None,
+        reason="減額",
     )
     assert outcome.certificate is not None
     # when
@@ -170,7 +173,9 @@ def test_the_receipt_names_the_version_its_status_and_the_time_of_verification(i
     certificate = issued.certificates.get()
     verified_at = dt.datetime(2026, 11, 24, 1, 5, 9, tzinfo=dt.UTC)
     # when
-    text = pdf_text(pdf.verification_receipt_pdf(certificate=certificate, verified_at=verified_at, verification_id=42))
+    text = pdf_text(
+        pdf.verification_receipt_pdf(certificate=certificate, verified_at=verified_at, verification_id=42)
+    )
     # then
     assert "電子証書の確認記録" in text
     assert "確認日時 2026年11月24日 10:05:09（日本時間）" in text
@@ -185,7 +190,10 @@ def test_the_receipt_of_an_older_version_of_a_cancelled_guarantee_says_so(issued
     # given
     old = issued.certificates.get()
     guarantee_change(
-        guarantee=issued, changes=GuaranteeChanges(guarantee_amount=30_000_000), changed_by=None, reason="減額"
+        guarantee=issued,
+        changes=GuaranteeChanges(guarantee_amount=30_000_000),
+        changed_by=None,
+        reason="減額",
     )
     guarantee_cancel(guarantee=issued, cancelled_by=None, reason="工事中止", cancelled_on=dt.date(2026, 9, 1))
     # when
