@@ -35,7 +35,9 @@ def test_a_certificate_pdf_carries_a_valid_certification_signature_of_the_guaran
     # when
     embedded, status = _validate(data, dev_root)
     # then
-    assert status.intact and status.valid and status.trusted
+    assert status.intact
+    assert status.valid
+    assert status.trusted
     assert status.bottom_line
     assert status.coverage.name == "ENTIRE_FILE"
     assert embedded.docmdp_level == MDPPerm.NO_CHANGES
