@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pypdf
 import pytest
@@ -39,7 +40,7 @@ def embedded_fonts(data: bytes) -> list[tuple[str, bool]]:
     for page in reader.pages:
         fonts = page["/Resources"]["/Font"]
         for ref in fonts.values():
-            font = ref.get_object()
+            font: Any = ref.get_object()
             descendants = font.get("/DescendantFonts")
             described = descendants[0].get_object() if descendants else font
             descriptor = described["/FontDescriptor"].get_object()
