@@ -38,7 +38,8 @@ def embedded_fonts(data: bytes) -> list[tuple[str, bool]]:
     reader = pypdf.PdfReader(io.BytesIO(data))
     found = []
     for page in reader.pages:
-        fonts = page["/Resources"]["/Font"]
+        resources: Any = page["/Resources"]
+        fonts = resources["/Font"]
         for ref in fonts.values():
             font: Any = ref.get_object()
             descendants = font.get("/DescendantFonts")
