@@ -129,6 +129,17 @@ def stored_certificate_document(*, certificate: Certificate) -> CertificateDocum
     ).first()
 
 
+def stored_certificate_document_where(**certificate_lookups: Any) -> CertificateDocument | None:
+    """The stored document of the certificate matching ``certificate_lookups`` (keys as on
+    Certificate), with its certificate, in one query: the download's usual path."""
+    lookups = {f"certificate__{key}": value for key, value in certificate_lookups.items()}
+    return (
+        CertificateDocument.objects.select_related("certificate")
+        .filter(kind=CertificateDocument.Kind.CERTIFICATE, template_version=TEMPLATE_VERSION, **lookups)
+        .first()
+    )
+
+
 def certificate_document(*, certificate: Certificate) -> CertificateDocument:
     """The stored PDF of ``certificate`` for the current template, rendering it once if missing.
 

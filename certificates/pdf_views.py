@@ -56,14 +56,16 @@ def stored_document_response(request: HttpRequest, document: CertificateDocument
 def certificate_download(request: HttpRequest, number: str, version: int) -> HttpResponse:
     """documents:certificate — a contractor's own certificate version (stored, signed)."""
     contractor_id = _contractor_id(request.user)
-    certificate = get_object_or_404(
-        Certificate,
-        contract_number=normalize_contract_number(number),
-        version=version,
-        guarantee__contractor_id=contractor_id,
-    )
-    document = pdf.certificate_document(certificate=certificate)
-    document.certificate = certificate
+    lookups = {
+        "contract_number": normalize_contract_number(number),
+        "version": version,
+        "guarantee__contractor_id": contractor_id,
+    }
+    document = pdf.stored_certificate_document_where(**lookups)
+    if document is None:  # not rendered yet (the worker is behind, or the template is new)
+        certificate = get_object_or_404(Certificate, **lookups)
+        document = pdf.certificate_document(certificate=certificate)
+        document.certificate = certificate
     return stored_document_response(request, document)
 
 
@@ -98,9 +100,14 @@ def _verified_certificate(token: str) -> tuple[Certificate, VerifiedAccess]:
 @require_GET
 def verified_certificate_download(request: HttpRequest, token: str) -> HttpResponse:
     """documents:verified_certificate — the certificate version an orderer has just verified."""
-    certificate, _access = _verified_certificate(token)
-    document = pdf.certificate_document(certificate=certificate)
-    document.certificate = certificate
+    access = read_verified_access_token(token)
+    if access is None:
+        raise Http404
+    document = pdf.stored_certificate_document_where(pk=access.certificate_id)
+    if document is None:
+        certificate, _access = _verified_certificate(token)
+        document = pdf.certificate_document(certificate=certificate)
+        document.certificate = certificate
     return stored_document_response(request, document)
 
 
