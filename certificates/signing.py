@@ -39,6 +39,7 @@ SIGNATURE_FIELD = "GuarantorSignature"
 DEV_KEY_NAME = "dev-signing-key.pem"
 DEV_CERT_NAME = "dev-signing-cert.pem"
 DEV_ROOT_NAME = "dev-root-ca.pem"
+DEV_MARK = "（開発用）"  # in the organisation name of every development certificate
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,11 @@ def _signer() -> signers.SimpleSigner:
     certs = list(load_certs_from_pemder_data(material.cert_pem))
     if not certs:
         raise ImproperlyConfigured("The PDF signing certificate is empty.")
+    if not settings.PDF_SIGNING_DEV_PAIR and DEV_MARK in certs[0].subject.human_friendly:
+        raise ImproperlyConfigured(
+            "The development signing certificate is configured while PDF_SIGNING_DEV_PAIR is off "
+            "(production): supply the guarantor's own key and certificate."
+        )
     chain = list(load_certs_from_pemder_data(material.chain_pem)) if material.chain_pem else []
     return _LoadedKeySigner(
         signing_cert=certs[0],
@@ -129,6 +135,7 @@ def reset_signer() -> None:
 
 def sign_pdf(pdf: bytes, *, reason: str, location: str = "") -> bytes:
     """``pdf`` with the guarantor's certification signature appended (an incremental update)."""
+    signer = _signer()
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
     metadata = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
@@ -139,7 +146,6 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str = "") -> bytes:
         certify=True,
         docmdp_permissions=fields.MDPPerm.NO_CHANGES,
     )
-    signer = _signer()
     pdf_signer = signers.PdfSigner(metadata, signer=signer)
     output = pdf_signer.sign_pdf(writer, bytes_reserved=_reserved_size(signer))
     return output.getvalue()
@@ -152,7 +158,7 @@ def _name(common_name: str) -> x509.Name:
     return x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "JP"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "西日本建設業保証株式会社（開発用）"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, f"西日本建設業保証株式会社{DEV_MARK}"),
             x509.NameAttribute(NameOID.COMMON_NAME, common_name),
         ]
     )

@@ -92,7 +92,6 @@ def test_the_key_and_certificate_can_come_from_pem_in_the_environment(issued, se
     settings.PDF_SIGNING_CERT_PEM = paths["cert_path"].read_text()
     settings.PDF_SIGNING_CHAIN_PEM = paths["root_path"].read_text()
     settings.PDF_SIGNING_KEY = str(tmp_path / "absent-key.pem")
-    settings.PDF_SIGNING_DEV_PAIR = False
     signing.reset_signer()
     try:
         # when
@@ -115,6 +114,18 @@ def test_without_a_configured_key_production_refuses_to_sign(settings, tmp_path)
         with pytest.raises(ImproperlyConfigured):
             signing.signing_material()
         assert not (tmp_path / "missing-key.pem").exists()
+    finally:
+        signing.reset_signer()
+
+
+def test_production_refuses_to_sign_with_a_development_certificate(settings, dev_root):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.PDF_SIGNING_DEV_PAIR = False  # as in production, where the development secrets are refused
+    signing.reset_signer()
+    try:
+        with pytest.raises(ImproperlyConfigured):
+            signing.sign_pdf(b"%PDF-1.7", reason="x")
     finally:
         signing.reset_signer()
 
