@@ -14,7 +14,20 @@ from django.utils.translation import gettext_lazy as _
 from guarantees.admin import BranchScopedAdmin
 from guarantees.formatting import slash_date, yen
 
-from .models import Certificate
+from .models import Certificate, CertificateDocument
+
+
+class CertificateDocumentInline(admin.TabularInline):
+    """The stored PDFs of a version: staff can match a sha256 an orderer reads out."""
+
+    model = CertificateDocument
+    fields = ["kind", "template_version", "sha256", "size", "created_at"]
+    readonly_fields = ["kind", "template_version", "sha256", "size", "created_at"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Certificate)
@@ -35,6 +48,7 @@ class CertificateAdmin(BranchScopedAdmin):
     list_filter = ["medium", "is_change", "kind"]
     search_fields = ["contract_number", "work_name", "contractor_name", "orderer_title"]
     show_full_result_count = False
+    inlines = [CertificateDocumentInline]
 
     @admin.display(description=_("保証金額"), ordering="guarantee_amount")
     def amount(self, obj: Certificate) -> str:

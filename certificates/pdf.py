@@ -94,6 +94,13 @@ def _renderer() -> _Renderer:
     return _Renderer(font_config, fetcher, stylesheet, base_url=STATIC_DIR.as_uri() + "/")
 
 
+def warm_up() -> None:
+    """Load the font, the stylesheet and the signing key now rather than on the first PDF (worker
+    start-up): the first render in a process otherwise costs over a second."""
+    _renderer()
+    signing.signing_certificate()
+
+
 def render_pdf(template_name: str, context: dict[str, Any], *, reason: str) -> bytes:
     """Render a template of templates/pdf/ to PDF and sign it. The one place WeasyPrint is called."""
     renderer = _renderer()

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from celery import shared_task
+from celery.signals import worker_process_init
 
 from .models import Certificate
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -30,3 +36,14 @@ def enqueue_certificate_pdf(certificate_id: int) -> None:
     """Hand the rendering to a worker. Called from transaction.on_commit (robust: a broker that is
     down never undoes or breaks the issue; the first download renders the PDF then)."""
     certificate_render_pdf_task.delay(certificate_id)
+
+
+@worker_process_init.connect
+def warm_pdf_renderer(**_kwargs: Any) -> None:
+    """Each worker process loads the font and the signing key once, before its first task."""
+    from .pdf import warm_up
+
+    try:
+        warm_up()
+    except Exception:  # the task itself reports the problem; other tasks keep running
+        logger.exception("Could not prepare the PDF renderer")

@@ -205,3 +205,13 @@ def test_contractors_never_reach_the_admin_download(client, user_a, issued):
     response = client.get(admin_pdf_url(issued))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_staff_see_the_stored_pdfs_of_a_version_with_their_sha256(client, branch_clerk, issued):
+    from certificates import pdf
+
+    document = pdf.certificate_document(certificate=issued.certificates.get())
+    client.force_login(branch_clerk)
+    page = client.get(reverse("admin:certificates_certificate_change", args=[document.certificate_id]))
+    assert page.status_code == 200
+    assert document.sha256 in page.content.decode()
