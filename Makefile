@@ -58,6 +58,7 @@ messages:
 run: setup
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) collectstatic --noinput -v0
+	$(MANAGE) create_signing_pair
 	$(MANAGE) seed_demo
 	@echo ""
 	@echo "  電子保証ポータル: http://127.0.0.1:8000/"
@@ -85,6 +86,7 @@ checks: .venv/.synced test-db
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(MANAGE) makemigrations --check --dry-run
 
 pytest: setup-test
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) create_signing_pair
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) .venv/bin/pytest $(PYTEST_ARGS)
 
 deploy-check: .venv/.synced

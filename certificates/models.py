@@ -92,3 +92,49 @@ class Certificate(models.Model):
     @property
     def is_electronic(self) -> bool:
         return self.medium == Guarantee.Medium.ELECTRONIC
+
+
+class CertificateDocument(models.Model):
+    """A rendered, signed PDF of one certificate version, stored once and streamed afterwards.
+
+    One row per (certificate version, kind, template version): a new version or a new template
+    makes a new row and a new file; a stored document is never overwritten (certificates/pdf.py).
+    """
+
+    class Kind(models.TextChoices):
+        CERTIFICATE = "certificate", _("保証証書")
+
+    certificate = models.ForeignKey(
+        Certificate, verbose_name=_("証書"), on_delete=models.PROTECT, related_name="documents"
+    )
+    kind = models.CharField(_("種類"), max_length=20, choices=Kind.choices, default=Kind.CERTIFICATE)
+    template_version = models.CharField(_("テンプレートの版"), max_length=20)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    file = models.FileField(_("ファイル"), max_length=255)
+    size = models.PositiveIntegerField(_("サイズ（バイト）"))
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("証書PDF")
+        verbose_name_plural = _("証書PDF")
+        ordering = ["certificate", "kind", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "kind", "template_version"], name="certificate_document_unique"
+            ),
+            models.CheckConstraint(condition=models.Q(size__gt=0), name="certificate_document_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(sha256__regex=r"^[0-9a-f]{64}$"), name="certificate_document_sha256_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate} {self.get_kind_display()} ({self.template_version})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise CertificateImmutableError("A stored certificate PDF cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise CertificateImmutableError("A stored certificate PDF cannot be deleted.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -19,6 +20,7 @@ from guarantees.services import audit_record
 
 from . import texts
 from .models import Certificate
+from .tasks import enqueue_certificate_pdf
 
 
 def certificate_snapshot(guarantee: Guarantee) -> dict[str, Any]:
@@ -97,6 +99,7 @@ def certificate_issue(
         guarantee=guarantee,
         data={"version": 1, "medium": guarantee.medium},
     )
+    transaction.on_commit(partial(enqueue_certificate_pdf, certificate.pk), robust=True)
     return certificate
 
 
@@ -232,6 +235,7 @@ def guarantee_change(
             guarantee=guarantee,
             data={"version": version},
         )
+        transaction.on_commit(partial(enqueue_certificate_pdf, certificate.pk), robust=True)
     return ChangeOutcome(
         guarantee=guarantee, changed_fields=changed, certificate=certificate, reason_no_certificate=why_not
     )

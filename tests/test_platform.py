@@ -86,6 +86,8 @@ def test_production_settings_refuse_to_start_without_a_secret(missing):
         "REDIS_URL": "redis://127.0.0.1:6379/1",
         "ALLOWED_HOSTS": "portal.example.jp",
         "EMAIL_HOST": "127.0.0.1",
+        "PDF_SIGNING_KEY": "/etc/portal/signing-key.pem",
+        "PDF_SIGNING_CERT": "/etc/portal/signing-cert.pem",
     }
     del env[missing]
     result = _production_settings(env)
@@ -104,6 +106,8 @@ def test_production_settings_refuse_the_development_secrets():
             "REDIS_URL": "redis://127.0.0.1:6379/1",
             "ALLOWED_HOSTS": "portal.example.jp",
             "EMAIL_HOST": "127.0.0.1",
+            "PDF_SIGNING_KEY": "/etc/portal/signing-key.pem",
+            "PDF_SIGNING_CERT": "/etc/portal/signing-cert.pem",
         }
     )
     assert result.returncode != 0

@@ -297,7 +297,25 @@ VERIFICATION_ALERT_WINDOW = env_int("VERIFICATION_ALERT_WINDOW", 15 * 60)
 
 
 # --- PDFs ---------------------------------------------------------------------------------------
-# (signing key and certificate, storage)
+# Certificates, key notices and verification receipts (certificates/pdf.py, docs/pdf.md). Every PDF
+# is signed (PAdES) with the guarantor's key: PEM text in the environment wins over files. Without
+# any, development and tests use the pair of `manage.py create_signing_pair` under var/signing,
+# created on first use while the development secrets are in force; production must supply its own.
+_signing_dir = VAR_DIR / "signing"
+PDF_SIGNING_KEY = env_str("PDF_SIGNING_KEY", str(_signing_dir / "dev-signing-key.pem"))
+PDF_SIGNING_CERT = env_str("PDF_SIGNING_CERT", str(_signing_dir / "dev-signing-cert.pem"))
+PDF_SIGNING_CHAIN = env_list(
+    "PDF_SIGNING_CHAIN", [] if env_str("PDF_SIGNING_CERT", "") else [str(_signing_dir / "dev-root-ca.pem")]
+)
+PDF_SIGNING_KEY_PEM = env_str("PDF_SIGNING_KEY_PEM", "")
+PDF_SIGNING_CERT_PEM = env_str("PDF_SIGNING_CERT_PEM", "")
+PDF_SIGNING_CHAIN_PEM = env_str("PDF_SIGNING_CHAIN_PEM", "")
+PDF_SIGNING_KEY_PASSPHRASE = env_str("PDF_SIGNING_KEY_PASSPHRASE", "")
+PDF_SIGNING_DEV_PAIR = env_bool("PDF_SIGNING_DEV_PAIR", SECRET_KEY == DEV_SECRET_KEY)
+PDF_SIGNING_LOCATION = env_str("PDF_SIGNING_LOCATION", "日本")
+# Stored certificate PDFs live in the default storage (MEDIA_ROOT) under this folder.
+PDF_STORAGE_DIR = env_str("PDF_STORAGE_DIR", "documents")
+LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}  # type: ignore[index]
 
 
 # --- Mail queue and the 16:00 notice -------------------------------------------------------------

@@ -14,6 +14,11 @@ for _required in (
 ):
     if not os.environ.get(_required):
         raise ImproperlyConfigured(f"Production needs the environment variable {_required}.")
+for _pair in ("PDF_SIGNING_KEY", "PDF_SIGNING_CERT"):
+    if not (os.environ.get(_pair) or os.environ.get(f"{_pair}_PEM")):
+        raise ImproperlyConfigured(
+            f"Production needs the guarantor's signing pair: set {_pair} or {_pair}_PEM."
+        )
 
 from .base import *  # noqa: E402, F403
 from .base import DEV_KEY_ENCRYPTION_KEY, DEV_SECRET_KEY, KEY_ENCRYPTION_KEY, SECRET_KEY  # noqa: E402

@@ -87,6 +87,8 @@ def test_production_refuses_to_run_with_the_second_factor_off():
             "REDIS_URL": "redis://127.0.0.1:6379/1",
             "ALLOWED_HOSTS": "portal.example.jp",
             "EMAIL_HOST": "127.0.0.1",
+            "PDF_SIGNING_KEY": "/etc/portal/signing-key.pem",
+            "PDF_SIGNING_CERT": "/etc/portal/signing-cert.pem",
             "STAFF_REQUIRE_2FA": "false",
         }
     )

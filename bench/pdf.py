@@ -1,0 +1,212 @@
+"""PDF benchmark: render times of a certificate and the download of a stored PDF.
+
+    .venv/bin/python bench/pdf.py      (bench/run.sh runs it; about 30-60 s on 2 cores)
+
+Measures, in one run on this machine:
+- the first certificate render in a fresh process (Django set up, WeasyPrint imported), and warm
+  renders (render + PAdES signature) in a process that has rendered before;
+- 100 different certificates rendered by 1 and by 2 worker processes (warm workers);
+- downloading a stored certificate PDF through Django (middleware, login, the stored-row lookup, the
+  sha256 check) as a ratio to a bare Django view that returns a short HttpResponse, both through
+  Django's test client in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import subprocess
+import sys
+import time
+
+import common  # bench/common.py, beside this script
+
+sys.path.insert(1, str(common.ROOT))
+
+CERTIFICATES = 100
+BUDGET_SECONDS = 75.0  # the whole script stays well under two minutes
+
+_FIRST_RENDER = """
+import time
+start = time.perf_counter()
+import sys
+sys.path.insert(0, "bench")
+import common
+common.configure_environment()
+import django
+django.setup()
+setup_done = time.perf_counter()
+from certificates import pdf
+from certificates.models import Certificate
+certificate = Certificate.objects.order_by("pk").first()
+imported = time.perf_counter()
+pdf.certificate_pdf(certificate=certificate)
+done = time.perf_counter()
+print(f"{setup_done - start:.4f} {imported - setup_done:.4f} {done - imported:.4f}")
+"""
+
+
+def _worker_init() -> None:
+    common.configure_environment()
+    import django
+
+    django.setup()
+    from certificates import pdf
+    from certificates.models import Certificate
+
+    pdf.certificate_pdf(certificate=Certificate.objects.order_by("pk")[0])  # warm: fonts, key
+
+
+def _render(certificate_id: int) -> int:
+    from certificates import pdf
+    from certificates.models import Certificate
+
+    return len(pdf.certificate_pdf(certificate=Certificate.objects.get(pk=certificate_id)))
+
+
+def _batches(ids: list[int]) -> tuple[float, float]:
+    """Render ``ids`` one at a time (1 process busy), then spread over both workers (2 busy). One
+    pool of two warm workers serves both, so the start-up of the workers is paid once."""
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(2, initializer=_worker_init) as pool:
+        pool.map(_render, ids[:2], chunksize=1)  # both workers are warm before timing
+        start = time.perf_counter()
+        sizes = [pool.apply(_render, (certificate_id,)) for certificate_id in ids]
+        one = time.perf_counter() - start
+        start = time.perf_counter()
+        sizes += pool.map(_render, ids, chunksize=2)
+        two = time.perf_counter() - start
+    assert all(size > 10_000 for size in sizes)
+    return one, two
+
+
+def main() -> None:
+    budget = common.Budget(BUDGET_SECONDS)
+    common.setup_django()
+    from django.db import connection
+
+    from guarantees import demo
+
+    report = common.Report("pdf")
+    demo.seed_brochure()
+    demo.seed_generated(count=CERTIFICATES)
+    from certificates.models import Certificate
+
+    ids = list(Certificate.objects.order_by("pk").values_list("pk", flat=True)[:CERTIFICATES])
+    connection.close()
+
+    # First render in a fresh process.
+    output = subprocess.run(
+        [sys.executable, "-c", _FIRST_RENDER],
+        cwd=common.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(common.ROOT)},
+    ).stdout.split()
+    django_setup, first_import, first_render = (float(value) for value in output[-3:])
+    report.add("Django set-up in a fresh process", django_setup * 1000, "ms", key="django_setup_ms")
+    report.add("import of WeasyPrint and pyHanko", first_import * 1000, "ms", key="first_import_ms")
+    report.add("first certificate render + signature", first_render * 1000, "ms", key="first_render_ms")
+
+    # Warm renders in this process.
+    from certificates import pdf
+
+    certificate = Certificate.objects.get(pk=ids[0])
+    pdf.certificate_pdf(certificate=certificate)
+    warm = common.repeat(
+        lambda: pdf.certificate_pdf(certificate=certificate), times=15, budget=budget, max_seconds=8
+    )
+    report.add(
+        f"warm render + signature (median of {len(warm)})", common.median_ms(warm), "ms", key="warm_ms"
+    )
+    report.add("  p95", common.p95_ms(warm), "ms", key="warm_p95_ms")
+    raw = pdf._renderer()
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    html = render_to_string("pdf/certificate.html", {"certificate": certificate})
+    unsigned = common.repeat(
+        lambda: HTML(string=html, base_url=raw.base_url, url_fetcher=raw.fetcher).write_pdf(
+            stylesheets=[raw.stylesheet], font_config=raw.font_config
+        ),
+        times=8,
+        budget=budget,
+        max_seconds=4,
+    )
+    report.add("  of which WeasyPrint alone", common.median_ms(unsigned), "ms", key="weasyprint_ms")
+    size = len(pdf.certificate_pdf(certificate=certificate))
+    report.add("certificate PDF size", size / 1024, "KiB", key="size_kib")
+
+    # 100 certificates, 1 and 2 processes: fewer when the machine is so slow that 100 would not fit
+    # the budget (both runs render the same certificates, so the ratio holds).
+    connection.close()
+    per_certificate = common.median_ms(warm) / 1000
+    room = budget.left() - 20  # worker start-up, and the download part after this
+    count = max(min(len(ids), int(room / (1.6 * per_certificate))), 10)
+    batch = ids[:count]
+    one, two = _batches(batch)
+    report.add(f"{count} certificates, 1 process", one, "s", key="batch_1_s")
+    report.add(f"{count} certificates, 2 processes", two, "s", key="batch_2_s")
+    report.add("  speed-up with 2 processes", one / two, "x", key="batch_speedup")
+    report.figures["batch_count"] = count
+
+    _downloads(report, budget)
+    report.finish()
+
+
+def _downloads(report: common.Report, budget: common.Budget) -> None:
+    """A stored PDF through Django vs a bare view, both with the same middleware and login."""
+    from django.http import HttpRequest, HttpResponse
+    from django.test import Client, override_settings
+    from django.urls import include, path
+
+    from accounts.models import User
+    from certificates import pdf
+    from certificates.models import Certificate
+    from guarantees import demo
+
+    def bare(request: HttpRequest) -> HttpResponse:
+        return HttpResponse(b"ok")
+
+    def bare_user(request: HttpRequest) -> HttpResponse:
+        return HttpResponse(request.user.get_username().encode())  # loads the session and the user
+
+    module = type(sys)("bench_pdf_urls")
+    module.urlpatterns = [  # type: ignore[attr-defined]
+        path("bench/bare", bare),
+        path("bench/bare-user", bare_user),
+        path("", include("config.urls")),
+    ]
+    sys.modules["bench_pdf_urls"] = module
+
+    certificate = Certificate.objects.get(contract_number=demo.ADVANCE_NUMBER, version=1)
+    pdf.certificate_document(certificate=certificate)
+    url = f"/documents/certificates/{certificate.contract_number}/v1.pdf"
+    with override_settings(ROOT_URLCONF="bench_pdf_urls", ALLOWED_HOSTS=["testserver"]):
+        client = Client()
+        client.force_login(User.objects.get(username=demo.DEMO_LOGIN))
+        assert client.get(url).status_code == 200
+        assert client.get("/bench/bare").status_code == 200
+        bare_samples = common.repeat(lambda: client.get("/bench/bare"), times=400, max_seconds=5)
+        user_samples = common.repeat(lambda: client.get("/bench/bare-user"), times=400, max_seconds=5)
+        pdf_samples = common.repeat(lambda: client.get(url), times=400, max_seconds=5)
+    report.add("bare Django view (median)", common.median_ms(bare_samples), "ms", key="bare_view_ms")
+    report.add(
+        "stored certificate PDF download (median)", common.median_ms(pdf_samples), "ms", key="download_ms"
+    )
+    report.add(
+        "bare view that loads the session user (median)",
+        common.median_ms(user_samples),
+        "ms",
+        key="bare_user_ms",
+    )
+    ratio = common.median_ms(pdf_samples) / common.median_ms(bare_samples)
+    report.add("  download / bare view", ratio, "x", key="download_ratio")
+    ratio_user = common.median_ms(pdf_samples) / common.median_ms(user_samples)
+    report.add("  download / bare view with the session user", ratio_user, "x", key="download_ratio_user")
+
+
+if __name__ == "__main__":
+    main()

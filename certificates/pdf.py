@@ -1,0 +1,274 @@
+"""PDFs of certificates, key notices and verification receipts: WeasyPrint, then the guarantor's
+signature. One entry point per document:
+
+- ``certificate_document(certificate=...)``: the stored, signed PDF of one certificate version;
+  rendered once (by ``tasks.certificate_render_pdf_task`` after commit, or here on first request)
+  and streamed from storage afterwards.
+- ``authkey_notice_pdf(guarantee=..., key=...)``: 保証契約等の内容 with the 認証キー and its QR code.
+  Contains the secret, so it is rendered on demand and never stored.
+- ``verification_receipt_pdf(certificate=..., verified_at=...)``: what an orderer verified, and when.
+
+Rendering never reaches the network: ``ProjectFetcher`` serves the project's static files and
+``data:`` URLs and refuses everything else. Templates are Django templates with autoescaping, so
+every value from the database is escaped. The font is the shipped IPAex Mincho (static/fonts/), so a
+PDF looks the same on every machine. One ``FontConfiguration``, one fetcher and one stylesheet are
+reused per process (docs/pdf.md has the figures).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import functools
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from guarantees.models import Guarantee, GuaranteeKind
+
+from . import signing
+from .models import Certificate, CertificateDocument
+
+logger = logging.getLogger(__name__)
+
+#: Bump when templates/pdf/certificate.html or static/pdf/documents.css change what a certificate
+#: looks like: the next request renders a new stored document; the earlier ones are kept.
+TEMPLATE_VERSION = "2026.11-1"
+
+STATIC_DIR = Path(settings.BASE_DIR) / "static"
+STYLESHEET = STATIC_DIR / "pdf" / "documents.css"
+
+
+class RefusedFetch(FatalURLFetchingError):
+    """A template or value asked the renderer for something outside the project."""
+
+
+class ProjectFetcher(URLFetcher):
+    """Serves ``file:`` URLs inside the project's static folder and ``data:`` URLs; nothing else."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
+        self._root = root.resolve()
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        if not url.startswith("file:"):
+            raise RefusedFetch(f"PDF rendering refuses {url[:80]!r}")
+        path = Path(URLFetcherResponse(url).path or "").resolve()
+        if not path.is_relative_to(self._root) or not path.is_file():
+            raise RefusedFetch(f"PDF rendering refuses {url[:80]!r}")
+        return URLFetcherResponse(path.as_uri(), path.read_bytes())
+
+
+@dataclass(frozen=True)
+class _Renderer:
+    font_config: FontConfiguration
+    fetcher: ProjectFetcher
+    stylesheet: CSS
+    base_url: str
+
+
+@functools.cache
+def _renderer() -> _Renderer:
+    font_config = FontConfiguration()
+    fetcher = ProjectFetcher(STATIC_DIR)
+    stylesheet = CSS(
+        filename=str(STYLESHEET), font_config=font_config, url_fetcher=fetcher, base_url=STYLESHEET.as_uri()
+    )
+    return _Renderer(font_config, fetcher, stylesheet, base_url=STATIC_DIR.as_uri() + "/")
+
+
+def warm_up() -> None:
+    """Load the font, the stylesheet and the signing key now rather than on the first PDF (worker
+    start-up): the first render in a process otherwise costs over a second."""
+    _renderer()
+    signing.signing_certificate()
+
+
+def render_pdf(template_name: str, context: dict[str, Any], *, reason: str) -> bytes:
+    """Render a template of templates/pdf/ to PDF and sign it. The one place WeasyPrint is called."""
+    renderer = _renderer()
+    html = render_to_string(template_name, context)
+    document = HTML(string=html, base_url=renderer.base_url, url_fetcher=renderer.fetcher)
+    pdf = document.write_pdf(stylesheets=[renderer.stylesheet], font_config=renderer.font_config)
+    assert pdf is not None  # noqa: S101 - write_pdf without a target returns the bytes
+    return signing.sign_pdf(pdf, reason=reason, location=settings.PDF_SIGNING_LOCATION)
+
+
+# --- The certificate ------------------------------------------------------------------------------
+
+
+def certificate_pdf(*, certificate: Certificate) -> bytes:
+    """Render one certificate version (not stored: ``certificate_document`` stores it)."""
+    return render_pdf(
+        "pdf/certificate.html",
+        {"certificate": certificate, "document_title": f"{certificate.title} {certificate.contract_number}"},
+        reason=f"{certificate.title} 第{certificate.version}版",
+    )
+
+
+def _stored_name(certificate: Certificate, digest: str) -> str:
+    return (
+        f"{settings.PDF_STORAGE_DIR}/certificates/{certificate.contract_number}/"
+        f"{certificate.contract_number}-v{certificate.version}-t{TEMPLATE_VERSION}-{digest[:16]}.pdf"
+    )
+
+
+def stored_certificate_document(*, certificate: Certificate) -> CertificateDocument | None:
+    return CertificateDocument.objects.filter(
+        certificate=certificate, kind=CertificateDocument.Kind.CERTIFICATE, template_version=TEMPLATE_VERSION
+    ).first()
+
+
+def stored_certificate_document_where(**certificate_lookups: Any) -> CertificateDocument | None:
+    """The stored document of the certificate matching ``certificate_lookups`` (keys as on
+    Certificate), with its certificate, in one query: the download's usual path."""
+    lookups = {f"certificate__{key}": value for key, value in certificate_lookups.items()}
+    return (
+        CertificateDocument.objects.select_related("certificate")
+        .filter(kind=CertificateDocument.Kind.CERTIFICATE, template_version=TEMPLATE_VERSION, **lookups)
+        .first()
+    )
+
+
+def certificate_document(*, certificate: Certificate) -> CertificateDocument:
+    """The stored PDF of ``certificate`` for the current template, rendering it once if missing.
+
+    Race-safe: renderers of the same version queue on a row lock of the certificate, and the unique
+    constraint on (certificate, kind, template version) backs that up, so exactly one document is
+    kept. A new certificate version is a new row; nothing is ever overwritten.
+    """
+    document = stored_certificate_document(certificate=certificate)
+    if document is not None:
+        return document
+    with transaction.atomic():
+        Certificate.objects.select_for_update().filter(pk=certificate.pk).first()
+        document = stored_certificate_document(certificate=certificate)
+        if document is not None:
+            return document
+        pdf = certificate_pdf(certificate=certificate)
+        digest = hashlib.sha256(pdf).hexdigest()
+        name = default_storage.save(_stored_name(certificate, digest), ContentFile(pdf))
+        try:
+            with transaction.atomic():
+                document = CertificateDocument.objects.create(
+                    certificate=certificate,
+                    kind=CertificateDocument.Kind.CERTIFICATE,
+                    template_version=TEMPLATE_VERSION,
+                    sha256=digest,
+                    size=len(pdf),
+                    file=name,
+                )
+        except IntegrityError:
+            default_storage.delete(name)
+            document = stored_certificate_document(certificate=certificate)
+            if document is None:
+                raise
+            return document
+    logger.info(
+        "Stored certificate PDF %s v%s (%s)", certificate.contract_number, certificate.version, digest
+    )
+    return document
+
+
+def read_document(document: CertificateDocument) -> bytes:
+    """The stored bytes, checked against the recorded sha256 (a changed file is never served)."""
+    with default_storage.open(str(document.file.name), "rb") as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != document.sha256:
+        raise DocumentIntegrityError(f"The stored PDF {document.file.name} does not match its sha256.")
+    return data
+
+
+class DocumentIntegrityError(Exception):
+    """A stored PDF was changed after it was written."""
+
+
+# --- The key notice (保証契約等の内容) --------------------------------------------------------------
+
+
+def verify_url(*, contract_number: str, key: str) -> str:
+    """The verification page with the number filled in; the key only in the fragment, so it never
+    reaches a server (or its logs). The key is percent-encoded: ``+`` would read as a space."""
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    return f"{base}/verify/?{urlencode({'number': contract_number})}#key={quote(key, safe='')}"
+
+
+def qr_data_url(text: str) -> str:
+    """A QR code of ``text`` as an SVG ``data:`` URL (vector, so it prints sharp)."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+    code.add_data(text)
+    image = code.make_image(image_factory=qrcode.image.svg.SvgPathImage)
+    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
+
+
+def authkey_notice_pdf(*, guarantee: Guarantee, key: str, printed_at: dt.datetime | None = None) -> bytes:
+    """The notice a contractor submits to the orderer. Render on demand; never store it.
+
+    The printed fields come from the latest certificate version (what the orderer will see).
+    """
+    certificate = Certificate.objects.filter(guarantee=guarantee).order_by("-version").first()
+    if certificate is None:
+        raise ValueError("A guarantee without a certificate has no key notice.")
+    url = verify_url(contract_number=certificate.contract_number, key=key)
+    return render_pdf(
+        "pdf/authkey_notice.html",
+        {
+            "certificate": certificate,
+            "kind_label": GuaranteeKind(certificate.kind).label,
+            "key": key,
+            "qr": qr_data_url(url),
+            "printed_at": timezone.localtime(printed_at or timezone.now()),
+            "document_title": f"保証契約等の内容 {certificate.contract_number}",
+        },
+        reason="保証契約等の内容",
+    )
+
+
+# --- The verification receipt ---------------------------------------------------------------------
+
+
+def verification_receipt_pdf(
+    *, certificate: Certificate, verified_at: dt.datetime, verification_id: int | None = None
+) -> bytes:
+    """What an orderer verified: the certificate version, its status then, and when."""
+    guarantee = Guarantee.objects.only("status").get(pk=certificate.guarantee_id)  # its status now
+    latest_version = (
+        Certificate.objects.filter(guarantee_id=certificate.guarantee_id)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    document = certificate_document(certificate=certificate)
+    return render_pdf(
+        "pdf/verification_receipt.html",
+        {
+            "certificate": certificate,
+            "status_label": guarantee.get_status_display(),
+            "is_active": guarantee.status == Guarantee.Status.ACTIVE,
+            "latest_version": latest_version,
+            "is_latest": latest_version == certificate.version,
+            "verified_at": timezone.localtime(verified_at),
+            "verification_id": verification_id,
+            "printed_at": timezone.localtime(timezone.now()),
+            "document": document,
+            "document_title": f"電子証書の確認記録 {certificate.contract_number}",
+        },
+        reason="電子証書の確認記録",
+    )

@@ -1,0 +1,49 @@
+"""Background work on certificates: render and store the PDF of a new certificate version."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import shared_task
+from celery.signals import worker_process_init
+
+from .models import Certificate
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+    acks_late=True,
+)
+def certificate_render_pdf_task(certificate_id: int) -> str:
+    """Store the signed PDF of one certificate version (once; a second run finds it stored).
+
+    Enqueued by certificate_issue and guarantee_change after their transaction commits. If it never
+    runs, the first download renders the PDF instead (certificates.pdf.certificate_document).
+    """
+    from .pdf import certificate_document  # WeasyPrint loads only where PDFs are made
+
+    certificate = Certificate.objects.get(pk=certificate_id)
+    return certificate_document(certificate=certificate).sha256
+
+
+def enqueue_certificate_pdf(certificate_id: int) -> None:
+    """Hand the rendering to a worker. Called from transaction.on_commit (robust: a broker that is
+    down never undoes or breaks the issue; the first download renders the PDF then)."""
+    certificate_render_pdf_task.delay(certificate_id)
+
+
+@worker_process_init.connect
+def warm_pdf_renderer(**_kwargs: Any) -> None:
+    """Each worker process loads the font and the signing key once, before its first task."""
+    from .pdf import warm_up
+
+    try:
+        warm_up()
+    except Exception:  # the task itself reports the problem; other tasks keep running
+        logger.exception("Could not prepare the PDF renderer")
