@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "certificates",
     "notifications",
     "verification",
+    "applications",
 ]
 
 MIDDLEWARE = [
