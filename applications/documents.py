@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import IO
+from typing import Protocol
 
 #: The largest upload accepted, per file.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -28,7 +28,12 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
-def read_head(stream: IO[bytes], size: int = 16) -> bytes:
+class _Seekable(Protocol):
+    def seek(self, offset: int, whence: int = 0, /) -> int: ...
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def read_head(stream: _Seekable, size: int = 16) -> bytes:
     stream.seek(0)
     head = stream.read(size)
     stream.seek(0)

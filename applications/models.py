@@ -8,6 +8,8 @@ is an application too, with ``purpose`` saying which. Every state change is a ro
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -224,7 +226,7 @@ class Application(models.Model):
         return self.contract_amount_total
 
     @property
-    def effective_period_end(self):  # type: ignore[no-untyped-def]
+    def effective_period_end(self) -> dt.date | None:
         return self.guarantee_period_end or self.construction_end
 
     @property

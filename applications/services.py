@@ -60,7 +60,7 @@ DRAFT_FIELDS: frozenset[str] = frozenset(
 MAX_DOCUMENTS = 10
 OPEN_STATES = (State.SUBMITTED, State.IN_REVIEW, State.RETURNED, State.AWAITING_FEE)
 
-_ACTION_NAMES = {
+_ACTION_NAMES: dict[str, str] = {
     Event.SUBMITTED: _("申込"),
     Event.REVIEW_STARTED: _("審査開始"),
     Event.RETURNED: _("差戻し"),
@@ -162,6 +162,12 @@ def _target(application: Application) -> Guarantee:
 # --- Contractor: drafts -----------------------------------------------------------------------
 
 
+def _delete_files(names: list[str]) -> None:
+    storage = ApplicationDocument.file.field.storage
+    for name in names:
+        storage.delete(name)
+
+
 def _default_branch_id(contractor_id: int) -> int | None:
     last = Guarantee.objects.filter(contractor_id=contractor_id).order_by("-concluded_on", "-id").first()
     return last.branch_id if last is not None else None
@@ -227,6 +233,14 @@ def application_save_draft(*, application: Application, user: User, values: Mapp
         raise ApplicationError("unknown_field", _("編集できない項目が含まれています。"))
     for field, value in values.items():
         setattr(application, field, value)
+    start, end = application.construction_start, application.construction_end
+    if start is not None and end is not None and end < start:
+        raise ApplicationError(
+            "end_before_start",
+            _("工期末日は工期開始日以後の日付にしてください。"),
+            field="construction_end",
+            step=rules.STEP_WORK,
+        )
     if "multi_year" in values and not values["multi_year"]:
         application.contract_amount_target = None
     application.save(update_fields=[*values, "contract_amount_target", "updated_at"])
@@ -240,10 +254,9 @@ def application_discard(*, application: Application, user: User) -> None:
     _require_owner(application, user)
     if application.state != State.DRAFT or application.submitted_at is not None:
         raise ApplicationError("not_a_draft", _("申込済みの申込は削除できません。"))
-    files = [document.file.name for document in application.documents.all()]
+    files = [document.file.name for document in application.documents.all() if document.file.name]
     application.delete()
-    storage = ApplicationDocument._meta.get_field("file").storage  # type: ignore[attr-defined]
-    transaction.on_commit(lambda: [storage.delete(name) for name in files])
+    transaction.on_commit(lambda: _delete_files(files))
 
 
 @transaction.atomic(durable=True)
@@ -272,7 +285,7 @@ def application_document_add(
             _("ファイルは%(mb)dMBまでです。") % {"mb": documents.MAX_UPLOAD_BYTES // (1024 * 1024)},
             field="file",
         )
-    content_type = documents.sniff_content_type(documents.read_head(upload.file))
+    content_type = documents.sniff_content_type(documents.read_head(upload))
     if content_type is None:
         raise ApplicationError(
             "unsupported_type", _("PDF・JPEG・PNGのファイルだけをアップロードできます。"), field="file"
@@ -311,10 +324,9 @@ def application_document_remove(*, document: ApplicationDocument, user: User) ->
     _require_owner(application, user)
     if not application.is_editable:
         raise ApplicationError("not_editable", _("この申込の書類は変更できません。"))
-    name = document.file.name
+    files = [document.file.name] if document.file.name else []
     ApplicationDocument.objects.filter(pk=document.pk, application=application).delete()
-    storage = ApplicationDocument._meta.get_field("file").storage  # type: ignore[attr-defined]
-    transaction.on_commit(lambda: storage.delete(name))
+    transaction.on_commit(lambda: _delete_files(files))
 
 
 # --- Contractor: submission -------------------------------------------------------------------

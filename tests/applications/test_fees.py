@@ -1,4 +1,5 @@
 """The fee quote: banded rates, rounding down to the yen, the e-Net discount, dates of validity."""
+# mypy: disable-error-code="union-attr,operator"
 
 import datetime as dt
 from decimal import Decimal
@@ -63,7 +64,10 @@ def test_bands_that_do_not_start_at_zero_are_refused():
 @given(st.integers(min_value=0, max_value=10**12), st.integers(min_value=0, max_value=10**12))
 def test_a_larger_amount_never_costs_less(a, b):
     low, high = sorted((a, b))
-    assert fee_compute(amount=low, bands=DEMO_NATIONAL).base <= fee_compute(amount=high, bands=DEMO_NATIONAL).base
+    assert (
+        fee_compute(amount=low, bands=DEMO_NATIONAL).base
+        <= fee_compute(amount=high, bands=DEMO_NATIONAL).base
+    )
 
 
 @given(st.integers(min_value=0, max_value=10**12))
@@ -77,7 +81,10 @@ def test_the_fee_is_an_integer_within_a_yen_below_the_exact_sum(amount):
 
 def test_the_seeded_demo_table_quotes_the_brochures_advance(db):
     quote = selectors.fee_quote(
-        kind=GuaranteeKind.ADVANCE, orderer_kind=Orderer.Kind.NATIONAL, amount=145_670_000, on=dt.date(2026, 7, 1)
+        kind=GuaranteeKind.ADVANCE,
+        orderer_kind=Orderer.Kind.NATIONAL,
+        amount=145_670_000,
+        on=dt.date(2026, 7, 1),
     )
     assert quote is not None
     assert quote.total == 77_635
@@ -95,13 +102,20 @@ def test_a_new_rate_table_applies_from_its_valid_from_date_only(db):
     )
     # when quoting the day before and on the day
     before = selectors.fee_quote(
-        kind=GuaranteeKind.ADVANCE, orderer_kind=Orderer.Kind.NATIONAL, amount=10_000_000, on=dt.date(2026, 9, 30)
+        kind=GuaranteeKind.ADVANCE,
+        orderer_kind=Orderer.Kind.NATIONAL,
+        amount=10_000_000,
+        on=dt.date(2026, 9, 30),
     )
     on = selectors.fee_quote(
-        kind=GuaranteeKind.ADVANCE, orderer_kind=Orderer.Kind.NATIONAL, amount=10_000_000, on=dt.date(2026, 10, 1)
+        kind=GuaranteeKind.ADVANCE,
+        orderer_kind=Orderer.Kind.NATIONAL,
+        amount=10_000_000,
+        on=dt.date(2026, 10, 1),
     )
     # then the old table holds until the day before, and the new one (one band) from the day
-    assert before is not None and on is not None
+    assert before is not None
+    assert on is not None
     assert before.base == 6_000
     assert on.base == 10_000
     assert len(on.lines) == 1
