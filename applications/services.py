@@ -531,7 +531,13 @@ def application_issue(*, application: Application, clerk: User) -> Application:
     if application.purpose != Application.Purpose.NEW:
         _apply_change(application, clerk)
         return application
-    if application.orderer is None or application.branch is None or application.construction_end is None:
+    period_end = application.effective_period_end
+    if (
+        application.orderer is None
+        or application.branch is None
+        or application.construction_end is None
+        or period_end is None
+    ):
         raise _incomplete()
     parent = application.parent_guarantee
     if parent is None and application.parent_application_id is not None:
@@ -548,7 +554,7 @@ def application_issue(*, application: Application, clerk: User) -> Application:
         contract_amount_target=application.target_amount or 0,
         guarantee_amount=application.guarantee_amount or 0,
         concluded_on=timezone.localdate(),
-        guarantee_period_end=application.effective_period_end,
+        guarantee_period_end=period_end,
         construction_end_date=application.construction_end,
         registered_by=clerk,
     )
