@@ -166,7 +166,7 @@ class ApplicationAdmin(BranchScopedAdmin):
         initial: dict[str, Any] | None = None,
     ) -> HttpResponse:
         application = self._reviewable(request, pk)
-        form = form_class(request.POST or None, initial=initial)
+        form = form_class(request.POST if request.method == "POST" else None, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
                 action(application, request.user, form.cleaned_data)  # type: ignore[arg-type]

@@ -190,7 +190,7 @@ def application_documents(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own(request, pk)
     if not application.is_editable:
         return redirect("applications:detail", pk=application.pk)
-    form = forms.DocumentForm(request.POST or None, request.FILES or None)
+    form = forms.DocumentForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     if request.method == "POST" and "remove" in request.POST:
         document = get_object_or_404(application.documents, pk=request.POST.get("remove"))
         try:
