@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from guarantees.fields import YenField
 from guarantees.models import Bank, Branch, Guarantee, GuaranteeKind, Orderer
 
-from .models import Application, ApplicationDocument
+from .models import Application, ApplicationDocument, PayoutMethod, UseCategory
 
 
 class DateInput(forms.DateInput):
@@ -172,3 +172,31 @@ class RefuseForm(forms.Form):
 class FeePaymentForm(forms.Form):
     amount = YenField(label=_("入金額（円）"), min_value=0)
     paid_on = forms.DateField(label=_("入金日"), widget=DateInput())
+
+
+class UseRowForm(forms.Form):
+    category = forms.ChoiceField(label=_("前払金を使用する項目"), choices=UseCategory.choices)
+    quantity = forms.CharField(label=_("全所要数量"), max_length=50, required=False)
+    total_required = YenField(label=_("全所要金額（円）"), required=False)
+    advance_use = YenField(label=_("前払金使用金額（円）"), required=False)
+    payout_method = forms.ChoiceField(label=_("払出方法"), choices=PayoutMethod.choices, required=False)
+    payout_schedule = forms.CharField(label=_("払出予定"), max_length=50, required=False)
+    payee = forms.CharField(label=_("支払先"), max_length=100, required=False)
+
+
+UseRowFormSet = forms.formset_factory(UseRowForm, extra=0)
+
+
+class WithdrawalLineForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("項目"), choices=[("", "---------"), *UseCategory.choices], required=False
+    )
+    payee = forms.CharField(label=_("支払先"), max_length=100, required=False)
+    amount = YenField(label=_("金額（円）"), required=False)
+
+
+WithdrawalLineFormSet = forms.formset_factory(WithdrawalLineForm, extra=5)
+
+
+class WithdrawalForm(forms.Form):
+    requested_on = forms.DateField(label=_("払出希望日"), widget=DateInput())

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Q, QuerySet, Sum
 
 from accounts.models import User
 from guarantees.models import Guarantee, GuaranteeKind, Orderer
 
 from . import fees
-from .models import Application, ApplicationTransition, FeeDiscount, FeeRate
+from .models import Application, ApplicationTransition, FeeDiscount, FeeRate, WithdrawalRequest
 
 ORDERER_SEARCH_LIMIT = 20
 
@@ -109,3 +109,30 @@ def review_queue(*, branch_id: int | None) -> QuerySet[Application]:
     if branch_id is not None:
         queryset = queryset.filter(branch_id=branch_id)
     return queryset
+
+
+def advance_of(*, user: User, number: str) -> Guarantee | None:
+    """A contractor's own advance (or interim advance) guarantee by number, for its paperwork."""
+    if user.contractor_id is None:
+        return None
+    return (
+        Guarantee.objects.filter(
+            contractor_id=user.contractor_id,
+            kind__in=[GuaranteeKind.ADVANCE, GuaranteeKind.INTERIM_ADVANCE],
+            number=number,
+        )
+        .select_related("orderer")
+        .first()
+    )
+
+
+def withdrawal_history(*, guarantee: Guarantee) -> QuerySet[WithdrawalRequest]:
+    return (
+        WithdrawalRequest.objects.filter(guarantee=guarantee).prefetch_related("lines").order_by("sequence")
+    )
+
+
+def advance_balance(*, guarantee: Guarantee) -> int:
+    """What remains of the advance: the advance less every withdrawal requested so far."""
+    withdrawn = WithdrawalRequest.objects.filter(guarantee=guarantee).aggregate(total=Sum("total"))["total"]
+    return guarantee.guarantee_amount - (withdrawn or 0)

@@ -322,7 +322,9 @@ def test_a_rate_already_in_force_cannot_be_edited(client, rate_manager):
     assert seeded.rate_percent != 9
 
 
-@pytest.mark.parametrize("kind", [GuaranteeKind.ADVANCE, GuaranteeKind.INTERIM_ADVANCE, GuaranteeKind.CONTRACT])
+@pytest.mark.parametrize(
+    "kind", [GuaranteeKind.ADVANCE, GuaranteeKind.INTERIM_ADVANCE, GuaranteeKind.CONTRACT]
+)
 def test_every_step_of_every_kind_renders(client, user_a, orderer, tokyo_branch, kind):
     application = make_draft(user_a, orderer, tokyo_branch, kind=kind)
     _login(client, user_a)
@@ -337,11 +339,15 @@ def test_every_step_of_every_kind_renders(client, user_a, orderer, tokyo_branch,
 def test_change_and_cancellation_screens_render_and_create_drafts(client, user_a, orderer, tokyo_branch):
     from tests.factories import issue_guarantee
 
-    guarantee = issue_guarantee(contractor=user_a.contractor, orderer=orderer, concluded_on=dt.date(2026, 6, 1))
+    guarantee = issue_guarantee(
+        contractor=user_a.contractor, orderer=orderer, concluded_on=dt.date(2026, 6, 1)
+    )
     _login(client, user_a)
     assert guarantee.number in client.get(reverse("applications:change_list")).content.decode()
     for purpose in ("change", "cancel"):
-        response = client.post(reverse("applications:change_new", args=[guarantee.number]), {"purpose": purpose})
+        response = client.post(
+            reverse("applications:change_new", args=[guarantee.number]), {"purpose": purpose}
+        )
         assert response.status_code == 302
         assert client.get(response.url).status_code == 200
     assert Application.objects.filter(target_guarantee=guarantee).count() == 2
