@@ -26,7 +26,16 @@ from guarantees.formatting import yen
 
 from . import services
 from .forms import FeePaymentForm, RefuseForm, ReturnForm
-from .models import Application, ApplicationTransition, FeeDiscount, FeeRate
+from .models import (
+    AdvanceUsePlan,
+    AdvanceUseRow,
+    Application,
+    ApplicationTransition,
+    FeeDiscount,
+    FeeRate,
+    WithdrawalLine,
+    WithdrawalRequest,
+)
 
 State = Application.State
 
@@ -325,3 +334,73 @@ class FeeDiscountAdmin(_RateAdminBase):
     form = FeeDiscountForm
     list_display = ["label", "kind", "min_amount", "amount_off", "valid_from", "note"]
     list_filter = ["kind"]
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AdvanceUseRowInline(_ReadOnlyInline):
+    model = AdvanceUseRow
+    fields = [
+        "position",
+        "category",
+        "quantity",
+        "total_required",
+        "advance_use",
+        "payout_method",
+        "payout_schedule",
+        "payee",
+    ]
+    readonly_fields = [
+        "position",
+        "category",
+        "quantity",
+        "total_required",
+        "advance_use",
+        "payout_method",
+        "payout_schedule",
+        "payee",
+    ]
+
+
+class WithdrawalLineInline(_ReadOnlyInline):
+    model = WithdrawalLine
+    fields = ["category", "payee", "amount"]
+    readonly_fields = ["category", "payee", "amount"]
+
+
+class _PaperworkAdmin(BranchScopedAdmin):
+    """Staff read the contractor's paperwork of their branch; the contractor writes it."""
+
+    branch_lookup = "guarantee__branch"
+    list_select_related = ["guarantee"]
+    search_fields = ["guarantee__number", "guarantee__work_name"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AdvanceUsePlan)
+class AdvanceUsePlanAdmin(_PaperworkAdmin):
+    list_display = ["guarantee", "revision", "updated_by", "updated_at"]
+    inlines = [AdvanceUseRowInline]
+
+
+@admin.register(WithdrawalRequest)
+class WithdrawalRequestAdmin(_PaperworkAdmin):
+    list_display = ["guarantee", "sequence", "requested_on", "total", "balance_after", "created_at"]
+    inlines = [WithdrawalLineInline]

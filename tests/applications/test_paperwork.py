@@ -172,3 +172,21 @@ def test_the_plan_and_withdrawal_pages_work_through_the_browser_forms(client, ad
     history = client.get(reverse("applications:withdrawals", args=[advance.number])).content.decode()
     assert "39,000,000円" in history
     assert "山田工業" in history
+
+
+def test_staff_of_the_branch_read_the_paperwork_in_admin(
+    client, advance, user_a, reviewer, other_branch_reviewer
+):
+    from django.contrib.auth.models import Permission
+
+    services.use_plan_save(guarantee=advance, user=user_a, rows=_plan_rows())
+    plan = AdvanceUsePlan.objects.get()
+    for clerk in (reviewer, other_branch_reviewer):
+        clerk.user_permissions.add(
+            *Permission.objects.filter(codename__in=["view_advanceuseplan", "view_advanceuserow"])
+        )
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:applications_advanceuseplan_change", args=[plan.pk])).content.decode()
+    assert "株式会社九州生コン" in page
+    client.force_login(other_branch_reviewer)
+    assert client.get(reverse("admin:applications_advanceuseplan_change", args=[plan.pk])).status_code == 302
