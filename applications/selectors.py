@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from accounts.models import User
 from guarantees.models import Guarantee, GuaranteeKind, Orderer
@@ -66,15 +66,23 @@ def advance_guarantees_of(*, contractor_id: int) -> QuerySet[Guarantee]:
 
 
 def fee_bands_on(*, kind: str, orderer_kind: str, on: dt.date) -> list[fees.Band]:
-    """The rate table in force on ``on``: the rows with the latest valid_from on or before it."""
-    rows = FeeRate.objects.filter(kind=kind, orderer_kind=orderer_kind, valid_from__lte=on)
-    latest = rows.aggregate(day=Max("valid_from"))["day"]
-    if latest is None:
-        return []
-    return [
-        fees.Band(amount_from=row.amount_from, rate_percent=row.rate_percent)
-        for row in rows.filter(valid_from=latest).order_by("amount_from")
-    ]
+    """The rate table in force on ``on``: the rows with the latest valid_from on or before it.
+
+    One query: the tables are small (a few bands per date), so the latest date's rows are picked here.
+    """
+    rows = FeeRate.objects.filter(kind=kind, orderer_kind=orderer_kind, valid_from__lte=on).order_by(
+        "-valid_from", "amount_from"
+    )
+    bands: list[fees.Band] = []
+    latest: dt.date | None = None
+    for valid_from, amount_from, rate_percent in rows.values_list(
+        "valid_from", "amount_from", "rate_percent"
+    ):
+        if latest is not None and valid_from != latest:
+            break
+        latest = valid_from
+        bands.append(fees.Band(amount_from=amount_from, rate_percent=rate_percent))
+    return bands
 
 
 def fee_discount_on(*, kind: str, on: dt.date) -> fees.Discount | None:
