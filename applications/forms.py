@@ -52,11 +52,15 @@ class KindStepForm(forms.Form):
         self, *args: Any, application: Application, orderer_results: list[Orderer], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            shown = {orderer.pk for orderer in orderer_results}
-            if application.orderer_id:
-                shown.add(application.orderer_id)
-            self.fields["orderer"].queryset = Orderer.objects.filter(pk__in=shown)  # type: ignore[attr-defined]
+        # Only the search results, the chosen orderer and the posted one are listed (never every
+        # orderer); the posted one is included so that it validates.
+        shown = {orderer.pk for orderer in orderer_results}
+        if application.orderer_id:
+            shown.add(application.orderer_id)
+        posted = self.data.get("orderer", "") if self.is_bound else ""
+        if isinstance(posted, str) and posted.isdigit():
+            shown.add(int(posted))
+        self.fields["orderer"].queryset = Orderer.objects.filter(pk__in=shown)  # type: ignore[attr-defined]
         advances: QuerySet[Guarantee] = Guarantee.objects.filter(
             contractor_id=application.contractor_id,
             kind=GuaranteeKind.ADVANCE,

@@ -483,13 +483,7 @@ def application_approve(*, application: Application, clerk: User) -> Application
         raise ApplicationError(
             "no_fee", _("保証料が計算されていません。差し戻して再申込を依頼してください。")
         )
-    ApplicationTransition.objects.create(
-        application=application,
-        event=Event.APPROVED,
-        from_state=State.IN_REVIEW,
-        to_state=State.IN_REVIEW,
-        actor=clerk,
-    )
+    _move(application, event=Event.APPROVED, to_state=State.IN_REVIEW, actor=clerk)
     _apply_change(application, clerk)
     return application
 

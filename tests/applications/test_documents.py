@@ -82,3 +82,13 @@ def test_sniffing_accepts_only_the_three_signatures(head):
         else None
     )
     assert detected == expected
+
+
+@given(st.text(alphabet="0123456789０１２３４５６７８９-－ー ", max_size=20))
+def test_account_numbers_are_normalised_not_rejected(raw):
+    from applications.forms import normalize_account_number
+
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    normalised = normalize_account_number(raw)
+    assert normalised.isdigit() or normalised == ""
+    assert len(normalised) == len(digits)

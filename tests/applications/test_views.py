@@ -351,3 +351,39 @@ def test_change_and_cancellation_screens_render_and_create_drafts(client, user_a
         assert response.status_code == 302
         assert client.get(response.url).status_code == 200
     assert Application.objects.filter(target_guarantee=guarantee).count() == 2
+
+
+def test_the_orderer_step_lists_only_found_orderers_even_after_an_error(client, draft, user_a):
+    from tests.factories import OrdererFactory
+
+    others = [OrdererFactory() for _ in range(3)]
+    _login(client, user_a)
+    response = client.post(reverse("applications:step", args=[draft.pk, "kind"]), {"branch": "999999"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert all(other.title not in page for other in others)
+
+
+def test_the_review_queue_does_not_grow_in_queries_with_rows(
+    client, user_a, orderer, tokyo_branch, reviewer, django_assert_num_queries
+):
+    from applications import services
+
+    def submit_one():
+        application = make_draft(user_a, orderer, tokyo_branch)
+        services.application_submit(application=application, submitted_by=user_a)
+
+    submit_one()
+    _login(client, reviewer)
+    url = reverse("admin:applications_application_changelist")
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(4):
+        submit_one()
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(url)
+    assert page.content.decode().count("国道〇号線") >= 5
