@@ -22,10 +22,12 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from guarantees.admin import BranchScopedAdmin
 from guarantees.errors import GuaranteeError
+from guarantees.fields import YenField
 from guarantees.formatting import yen
+from guarantees.models import GuaranteeKind, Orderer
 
-from . import services
-from .forms import FeePaymentForm, RefuseForm, ReturnForm
+from . import selectors, services
+from .forms import DateInput, FeePaymentForm, RefuseForm, ReturnForm
 from .models import (
     AdvanceUsePlan,
     AdvanceUseRow,
@@ -318,11 +320,48 @@ class FeeDiscountForm(_FutureDateForm):
         fields = ["kind", "min_amount", "amount_off", "label", "valid_from", "note"]
 
 
+class QuoteForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("区分"), choices=GuaranteeKind.choices)
+    orderer_kind = forms.ChoiceField(label=gettext_lazy("発注者区分"), choices=Orderer.Kind.choices)
+    amount = YenField(label=gettext_lazy("保証金額（円）"))
+    on = forms.DateField(label=gettext_lazy("計算日"), widget=DateInput())
+
+
 @admin.register(FeeRate)
 class FeeRateAdmin(_RateAdminBase):
     form = FeeRateForm
     list_display = ["kind", "orderer_kind", "amount_from_display", "rate_percent", "valid_from", "note"]
     list_filter = ["kind", "orderer_kind", "valid_from"]
+    change_list_template = "admin/applications/feerate/change_list.html"
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path("quote/", self.admin_site.admin_view(self.quote_view), name="applications_feerate_quote"),
+            *super().get_urls(),
+        ]
+
+    def quote_view(self, request: HttpRequest) -> HttpResponse:
+        """保証料の試算: the same quote the contractor's form shows, for staff answering questions."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = QuoteForm(request.GET or None, initial={"on": timezone.localdate()})
+        quote = None
+        missing = False
+        if form.is_valid():
+            data = form.cleaned_data
+            quote = selectors.fee_quote(
+                kind=data["kind"], orderer_kind=data["orderer_kind"], amount=data["amount"], on=data["on"]
+            )
+            missing = quote is None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("保証料の試算"),
+            "opts": self.model._meta,
+            "form": form,
+            "quote": quote,
+            "missing": missing,
+        }
+        return TemplateResponse(request, "admin/applications/feerate/quote.html", context)
 
     @admin.display(description=gettext_lazy("保証金額（この額を超える部分から）"), ordering="amount_from")
     def amount_from_display(self, obj: FeeRate) -> str:

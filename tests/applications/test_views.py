@@ -387,3 +387,15 @@ def test_the_review_queue_does_not_grow_in_queries_with_rows(
     with django_assert_num_queries(len(few.captured_queries)):
         page = client.get(url)
     assert page.content.decode().count("国道〇号線") >= 5
+
+
+def test_staff_can_try_the_same_quote_in_admin(client, reviewer):
+    _login(client, reviewer)
+    url = reverse("admin:applications_feerate_quote")
+    page = client.get(
+        url, {"kind": "advance", "orderer_kind": "national", "amount": "145,670,000", "on": "2026-07-01"}
+    ).content.decode()
+    assert "77,835円" in page
+    assert "77,635円" in page
+    none = client.get(url, {"kind": "advance", "orderer_kind": "national", "amount": "1", "on": "2020-01-01"})
+    assert "この日に適用される保証料率がありません。" in none.content.decode()
