@@ -240,3 +240,48 @@ def test_only_an_unsubmitted_draft_can_be_discarded(draft, user_a, submitted):
     fresh = services.application_create(user=user_a, kind="advance")
     services.application_discard(application=fresh, user=user_a)
     assert not Application.objects.filter(pk=fresh.pk).exists()
+
+
+def _issue(application, reviewer):
+    _to_awaiting_fee(application, reviewer)
+    services.application_fee_record(
+        application=application, clerk=reviewer, amount=application.fee_amount, paid_on=dt.date(2026, 7, 1)
+    )
+    return services.application_issue(application=application, clerk=reviewer)
+
+
+def test_an_interim_advance_and_a_rider_are_issued_on_their_advance(user_a, orderer, tokyo_branch, reviewer):
+    from guarantees.models import GuaranteeKind
+    from tests.factories import issue_guarantee
+
+    from .conftest import make_draft
+
+    advance = issue_guarantee(
+        contractor=user_a.contractor, orderer=orderer, branch=tokyo_branch, concluded_on=dt.date(2026, 1, 10)
+    )
+    interim = make_draft(
+        user_a,
+        orderer,
+        tokyo_branch,
+        kind=GuaranteeKind.INTERIM_ADVANCE,
+        parent_guarantee=advance,
+        contract_date=dt.date(2026, 1, 5),
+        construction_start=dt.date(2026, 1, 6),
+        construction_end=dt.date(2026, 12, 20),
+        guarantee_amount=20_000_000,
+        progress_amount=50_000_000,
+    )
+    rider = make_draft(
+        user_a,
+        orderer,
+        tokyo_branch,
+        kind=GuaranteeKind.CONTRACT,
+        parent_guarantee=advance,
+        guarantee_amount=10_000_000,
+    )
+    for draft in (interim, rider):
+        application = services.application_submit(application=draft, submitted_by=user_a)
+        issued = _issue(application, reviewer)
+        assert issued.guarantee.parent == advance
+        assert issued.guarantee.number[3:5] == {"interim_advance": "01", "contract": "02"}[application.kind]
+        assert issued.guarantee.medium == advance.medium
