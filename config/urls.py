@@ -19,4 +19,5 @@ urlpatterns = [
     path("api/", include("verification.api_urls")),
     # Mail: submission to orderers, receipt confirmation, change subscriptions.
     path("notifications/", include("notifications.urls")),
+    path("applications/", include("applications.urls")),
 ]

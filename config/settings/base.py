@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "certificates",
     "notifications",
     "verification",
+    "applications",
 ]
 
 MIDDLEWARE = [

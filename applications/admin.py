@@ -1,0 +1,445 @@
+"""Branch staff's review queue: start review, return, refuse, approve, record the fee, issue;
+and the rate table and discounts, which only staff with ``manage_fee_rates`` may change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+from guarantees.admin import BranchScopedAdmin
+from guarantees.errors import GuaranteeError
+from guarantees.fields import YenField
+from guarantees.formatting import yen
+from guarantees.models import GuaranteeKind, Orderer
+
+from . import selectors, services
+from .forms import DateInput, FeePaymentForm, RefuseForm, ReturnForm
+from .models import (
+    AdvanceUsePlan,
+    AdvanceUseRow,
+    Application,
+    ApplicationTransition,
+    FeeDiscount,
+    FeeRate,
+    WithdrawalLine,
+    WithdrawalRequest,
+)
+
+State = Application.State
+
+
+class ApplicationTransitionInline(admin.TabularInline):
+    model = ApplicationTransition
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "event", "from_state", "to_state", "actor", "comment"]
+    readonly_fields = ["created_at", "event", "from_state", "to_state", "actor", "comment"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class EmptyForm(forms.Form):
+    pass
+
+
+@admin.register(Application)
+class ApplicationAdmin(BranchScopedAdmin):
+    """The review queue: every submitted application of the clerk's branch, oldest first."""
+
+    list_display = [
+        "id",
+        "submitted_at",
+        "state_display",
+        "purpose",
+        "kind",
+        "contractor",
+        "orderer",
+        "work_name",
+        "amount_display",
+        "fee_display",
+    ]
+    list_filter = ["state", "purpose", "kind", "branch"]
+    search_fields = ["work_name", "contractor__company_name", "orderer__title", "target_guarantee__number"]
+    list_select_related = ["contractor", "orderer"]
+    ordering = ["submitted_at", "id"]
+    show_full_result_count = False
+    list_per_page = 50
+    inlines = [ApplicationTransitionInline]
+    change_form_template = "admin/applications/application/change_form.html"
+    readonly_fields = ["document_links"]
+
+    @admin.display(description=gettext_lazy("状態"), ordering="state")
+    def state_display(self, obj: Application) -> str:
+        return obj.state_label
+
+    @admin.display(description=gettext_lazy("保証金額"), ordering="guarantee_amount")
+    def amount_display(self, obj: Application) -> str:
+        return yen(obj.guarantee_amount)
+
+    @admin.display(description=gettext_lazy("保証料"), ordering="fee_amount")
+    def fee_display(self, obj: Application) -> str:
+        return yen(obj.fee_amount)
+
+    @admin.display(description=gettext_lazy("書類"))
+    def document_links(self, obj: Application) -> str:
+        return format_html_join(
+            "",
+            '<div><a href="{}">{}: {}</a> ({})</div>',
+            (
+                (
+                    reverse("admin:applications_application_document", args=[obj.pk, document.pk]),
+                    document.get_doc_type_display(),
+                    document.original_name,
+                    document.get_content_type_display(),
+                )
+                for document in obj.documents.all()
+            ),
+        ) or _("なし")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        # Drafts are the contractor's own business until submitted.
+        return super().get_queryset(request).exclude(state=State.DRAFT)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in Application._meta.fields if f.name != "id"] + ["document_links"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        extra_context = {
+            **(extra_context or {}),
+            "can_review": request.user.has_perm("applications.review_application"),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # --- Per-object actions --------------------------------------------------------------------
+    def get_urls(self) -> list[Any]:
+        wrap = self.admin_site.admin_view
+        actions: list[tuple[str, Callable[..., HttpResponse]]] = [
+            ("review", self.review_view),
+            ("approve", self.approve_view),
+            ("return", self.return_view),
+            ("refuse", self.refuse_view),
+            ("fee", self.fee_view),
+            ("issue", self.issue_view),
+        ]
+        return [
+            *[
+                path(f"<int:pk>/{name}/", wrap(view), name=f"applications_application_{name}")
+                for name, view in actions
+            ],
+            path(
+                "<int:pk>/document/<int:document_pk>/",
+                wrap(self.document_view),
+                name="applications_application_document",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _reviewable(self, request: HttpRequest, pk: int) -> Application:
+        if not request.user.has_perm("applications.review_application"):
+            raise PermissionDenied
+        return get_object_or_404(self.get_queryset(request), pk=pk)
+
+    def _run(
+        self,
+        request: HttpRequest,
+        pk: int,
+        *,
+        title: str,
+        form_class: type[forms.Form],
+        action: Callable[[Application, User, dict[str, Any]], Application],
+        done: str,
+        initial: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        application = self._reviewable(request, pk)
+        form = form_class(request.POST if request.method == "POST" else None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                action(application, request.user, form.cleaned_data)  # type: ignore[arg-type]
+            except GuaranteeError as exc:
+                if exc.field in form.fields:
+                    form.add_error(exc.field, exc.message)
+                else:
+                    form.add_error(None, exc.message)
+            else:
+                self.message_user(request, done, messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:applications_application_change", args=[pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "subtitle": str(application),
+            "opts": self.model._meta,
+            "original": application,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/applications/application/action_form.html", context)
+
+    def review_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._run(
+            request,
+            pk,
+            title=_("審査を開始する"),
+            form_class=EmptyForm,
+            action=lambda a, u, d: services.application_review_start(application=a, clerk=u),
+            done=_("審査を開始しました。"),
+        )
+
+    def approve_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._run(
+            request,
+            pk,
+            title=_("承認する"),
+            form_class=EmptyForm,
+            action=lambda a, u, d: services.application_approve(application=a, clerk=u),
+            done=_("承認しました。"),
+        )
+
+    def return_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._run(
+            request,
+            pk,
+            title=_("差し戻す"),
+            form_class=ReturnForm,
+            action=lambda a, u, d: services.application_return(application=a, clerk=u, comment=d["comment"]),
+            done=_("差し戻しました。"),
+        )
+
+    def refuse_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._run(
+            request,
+            pk,
+            title=_("謝絶する"),
+            form_class=RefuseForm,
+            action=lambda a, u, d: services.application_refuse(application=a, clerk=u, reason=d["comment"]),
+            done=_("謝絶しました。"),
+        )
+
+    def fee_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        application = self._reviewable(request, pk)
+        return self._run(
+            request,
+            pk,
+            title=_("保証料の入金を記録する（保証料 %(fee)s円）") % {"fee": yen(application.fee_amount)},
+            form_class=FeePaymentForm,
+            action=lambda a, u, d: services.application_fee_record(
+                application=a, clerk=u, amount=d["amount"], paid_on=d["paid_on"]
+            ),
+            done=_("入金を記録しました。"),
+            initial={"paid_on": timezone.localdate()},
+        )
+
+    def issue_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._run(
+            request,
+            pk,
+            title=_("発行する（保証契約番号・証書・認証キー）"),
+            form_class=EmptyForm,
+            action=lambda a, u, d: services.application_issue(application=a, clerk=u),
+            done=_("発行しました。"),
+        )
+
+    def document_view(self, request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        application = get_object_or_404(self.get_queryset(request), pk=pk)
+        document = get_object_or_404(application.documents, pk=document_pk)
+        return FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=document.content_type,
+        )
+
+
+class _RateAdminBase(admin.ModelAdmin):
+    """Rows apply from ``valid_from``; once a row is in force it is history and stays as it was."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("applications.manage_fee_rates") and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not request.user.has_perm("applications.manage_fee_rates"):
+            return False
+        if obj is not None and obj.valid_from <= timezone.localdate():
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_change_permission(request, obj) and obj is not None
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class _FutureDateForm(forms.ModelForm):
+    def clean_valid_from(self) -> Any:
+        valid_from = self.cleaned_data["valid_from"]
+        if valid_from < timezone.localdate():
+            raise forms.ValidationError(
+                _("適用開始日は今日以後の日付にしてください（過去の見積りは変えられません）。")
+            )
+        return valid_from
+
+
+class FeeRateForm(_FutureDateForm):
+    class Meta:
+        model = FeeRate
+        fields = ["kind", "orderer_kind", "amount_from", "rate_percent", "valid_from", "note"]
+
+
+class FeeDiscountForm(_FutureDateForm):
+    class Meta:
+        model = FeeDiscount
+        fields = ["kind", "min_amount", "amount_off", "label", "valid_from", "note"]
+
+
+class QuoteForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("区分"), choices=GuaranteeKind.choices)
+    orderer_kind = forms.ChoiceField(label=gettext_lazy("発注者区分"), choices=Orderer.Kind.choices)
+    amount = YenField(label=gettext_lazy("保証金額（円）"))
+    on = forms.DateField(label=gettext_lazy("計算日"), widget=DateInput())
+
+
+@admin.register(FeeRate)
+class FeeRateAdmin(_RateAdminBase):
+    form = FeeRateForm
+    list_display = ["kind", "orderer_kind", "amount_from_display", "rate_percent", "valid_from", "note"]
+    list_filter = ["kind", "orderer_kind", "valid_from"]
+    change_list_template = "admin/applications/feerate/change_list.html"
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path("quote/", self.admin_site.admin_view(self.quote_view), name="applications_feerate_quote"),
+            *super().get_urls(),
+        ]
+
+    def quote_view(self, request: HttpRequest) -> HttpResponse:
+        """保証料の試算: the same quote the contractor's form shows, for staff answering questions."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = QuoteForm(request.GET or None, initial={"on": timezone.localdate()})
+        quote = None
+        missing = False
+        if form.is_valid():
+            data = form.cleaned_data
+            quote = selectors.fee_quote(
+                kind=data["kind"], orderer_kind=data["orderer_kind"], amount=data["amount"], on=data["on"]
+            )
+            missing = quote is None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("保証料の試算"),
+            "opts": self.model._meta,
+            "form": form,
+            "quote": quote,
+            "missing": missing,
+        }
+        return TemplateResponse(request, "admin/applications/feerate/quote.html", context)
+
+    @admin.display(description=gettext_lazy("保証金額（この額を超える部分から）"), ordering="amount_from")
+    def amount_from_display(self, obj: FeeRate) -> str:
+        return format_html("{}円", yen(obj.amount_from))
+
+
+@admin.register(FeeDiscount)
+class FeeDiscountAdmin(_RateAdminBase):
+    form = FeeDiscountForm
+    list_display = ["label", "kind", "min_amount", "amount_off", "valid_from", "note"]
+    list_filter = ["kind"]
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AdvanceUseRowInline(_ReadOnlyInline):
+    model = AdvanceUseRow
+    fields = [
+        "position",
+        "category",
+        "quantity",
+        "total_required",
+        "advance_use",
+        "payout_method",
+        "payout_schedule",
+        "payee",
+    ]
+    readonly_fields = [
+        "position",
+        "category",
+        "quantity",
+        "total_required",
+        "advance_use",
+        "payout_method",
+        "payout_schedule",
+        "payee",
+    ]
+
+
+class WithdrawalLineInline(_ReadOnlyInline):
+    model = WithdrawalLine
+    fields = ["category", "payee", "amount"]
+    readonly_fields = ["category", "payee", "amount"]
+
+
+class _PaperworkAdmin(BranchScopedAdmin):
+    """Staff read the contractor's paperwork of their branch; the contractor writes it."""
+
+    branch_lookup = "guarantee__branch"
+    list_select_related = ["guarantee"]
+    search_fields = ["guarantee__number", "guarantee__work_name"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AdvanceUsePlan)
+class AdvanceUsePlanAdmin(_PaperworkAdmin):
+    list_display = ["guarantee", "revision", "updated_by", "updated_at"]
+    inlines = [AdvanceUseRowInline]
+
+
+@admin.register(WithdrawalRequest)
+class WithdrawalRequestAdmin(_PaperworkAdmin):
+    list_display = ["guarantee", "sequence", "requested_on", "total", "balance_after", "created_at"]
+    inlines = [WithdrawalLineInline]

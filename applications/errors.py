@@ -1,0 +1,14 @@
+"""The application flow's one exception: a code for programs, a Japanese message for people."""
+
+from guarantees.errors import GuaranteeError
+
+
+class ApplicationError(GuaranteeError):
+    """Raised by applications.services; a GuaranteeError so one ``except`` maps both to a message.
+
+    ``step`` names the form step that holds ``field`` so the confirm page can link to it.
+    """
+
+    def __init__(self, code: str, message: str, *, field: str | None = None, step: str | None = None) -> None:
+        super().__init__(code, message, field=field)
+        self.step = step

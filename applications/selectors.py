@@ -1,0 +1,146 @@
+"""Reads for the application flow: a contractor's own applications, the review queue, the fee quote."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet, Sum
+
+from accounts.models import User
+from guarantees.models import Guarantee, GuaranteeKind, Orderer
+
+from . import fees
+from .models import Application, ApplicationTransition, FeeDiscount, FeeRate, WithdrawalRequest
+
+ORDERER_SEARCH_LIMIT = 20
+
+
+def applications_of(*, user: User) -> QuerySet[Application]:
+    """The applications a contractor's user may see: its contractor's, nobody else's."""
+    if user.contractor_id is None:
+        return Application.objects.none()
+    return Application.objects.filter(contractor_id=user.contractor_id)
+
+
+def application_list(*, user: User) -> QuerySet[Application]:
+    return applications_of(user=user).select_related("orderer", "target_guarantee", "guarantee")
+
+
+def application_last_return(*, application: Application) -> ApplicationTransition | None:
+    """The clerk's latest 差戻し, whose comment the contractor sees while correcting."""
+    return (
+        application.transitions.filter(event=ApplicationTransition.Event.RETURNED)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def orderer_search(*, term: str) -> list[Orderer]:
+    term = term.strip()
+    if not term:
+        return []
+    return list(
+        Orderer.objects.filter(Q(title__contains=term) | Q(organisation__contains=term)).order_by(
+            "organisation", "title"
+        )[:ORDERER_SEARCH_LIMIT]
+    )
+
+
+def guarantees_changeable_by(*, user: User, today: dt.date) -> QuerySet[Guarantee]:
+    """A contractor's guarantees in force, for which it may apply for a change or a 解約."""
+    if user.contractor_id is None:
+        return Guarantee.objects.none()
+    return (
+        Guarantee.objects.filter(contractor_id=user.contractor_id)
+        .current(today=today)
+        .select_related("orderer")
+        .order_by("-concluded_on", "-number")
+    )
+
+
+def advance_guarantees_of(*, contractor_id: int) -> QuerySet[Guarantee]:
+    return Guarantee.objects.filter(
+        contractor_id=contractor_id, kind=GuaranteeKind.ADVANCE, status=Guarantee.Status.ACTIVE
+    ).select_related("orderer")
+
+
+def fee_bands_on(*, kind: str, orderer_kind: str, on: dt.date) -> list[fees.Band]:
+    """The rate table in force on ``on``: the rows with the latest valid_from on or before it.
+
+    One query: the tables are small (a few bands per date), so the latest date's rows are picked here.
+    """
+    rows = FeeRate.objects.filter(kind=kind, orderer_kind=orderer_kind, valid_from__lte=on).order_by(
+        "-valid_from", "amount_from"
+    )
+    bands: list[fees.Band] = []
+    latest: dt.date | None = None
+    for valid_from, amount_from, rate_percent in rows.values_list(
+        "valid_from", "amount_from", "rate_percent"
+    ):
+        if latest is not None and valid_from != latest:
+            break
+        latest = valid_from
+        bands.append(fees.Band(amount_from=amount_from, rate_percent=rate_percent))
+    return bands
+
+
+def fee_discount_on(*, kind: str, on: dt.date) -> fees.Discount | None:
+    row = FeeDiscount.objects.filter(kind=kind, valid_from__lte=on).order_by("-valid_from").first()
+    if row is None:
+        return None
+    return fees.Discount(min_amount=row.min_amount, amount_off=row.amount_off, label=row.label)
+
+
+def fee_quote(*, kind: str, orderer_kind: str, amount: int, on: dt.date) -> fees.FeeQuote | None:
+    """The fee for a new guarantee of ``amount`` yen on ``on``; None when no rate is in force."""
+    bands = fee_bands_on(kind=kind, orderer_kind=orderer_kind, on=on)
+    if not bands or bands[0].amount_from != 0:
+        return None
+    return fees.fee_compute(amount=amount, bands=bands, discount=fee_discount_on(kind=kind, on=on))
+
+
+def fee_quote_for_increase(
+    *, kind: str, orderer_kind: str, old_amount: int, new_amount: int, on: dt.date
+) -> int | None:
+    """The additional fee of a 増額: the fee of the new amount less that of the old, no discount."""
+    bands = fee_bands_on(kind=kind, orderer_kind=orderer_kind, on=on)
+    if not bands or bands[0].amount_from != 0:
+        return None
+    new = fees.fee_compute(amount=new_amount, bands=bands).base
+    old = fees.fee_compute(amount=old_amount, bands=bands).base
+    return max(0, new - old)
+
+
+def review_queue(*, branch_id: int | None) -> QuerySet[Application]:
+    queryset = Application.objects.exclude(state=Application.State.DRAFT)
+    if branch_id is not None:
+        queryset = queryset.filter(branch_id=branch_id)
+    return queryset
+
+
+def advance_of(*, user: User, number: str) -> Guarantee | None:
+    """A contractor's own advance (or interim advance) guarantee by number, for its paperwork."""
+    if user.contractor_id is None:
+        return None
+    return (
+        Guarantee.objects.filter(
+            contractor_id=user.contractor_id,
+            kind__in=[GuaranteeKind.ADVANCE, GuaranteeKind.INTERIM_ADVANCE],
+            number=number,
+        )
+        .select_related("orderer")
+        .first()
+    )
+
+
+def withdrawal_history(*, guarantee: Guarantee) -> QuerySet[WithdrawalRequest]:
+    return (
+        WithdrawalRequest.objects.filter(guarantee=guarantee).prefetch_related("lines").order_by("sequence")
+    )
+
+
+def advance_balance(*, guarantee: Guarantee) -> int:
+    """What remains of the advance: the advance less every withdrawal requested so far."""
+    withdrawn = WithdrawalRequest.objects.filter(guarantee=guarantee).aggregate(total=Sum("total"))["total"]
+    return guarantee.guarantee_amount - (withdrawn or 0)

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "applications"
+
+urlpatterns = [
+    path("", views.application_list, name="list"),
+    path("new/", views.application_new, name="new"),
+    path("quote/", views.fee_quote, name="quote"),
+    path("changes/", views.change_list, name="change_list"),
+    path("changes/<str:number>/", views.change_new, name="change_new"),
+    path("advances/<str:number>/plan/", views.use_plan, name="use_plan"),
+    path("advances/<str:number>/withdrawals/", views.withdrawals, name="withdrawals"),
+    path("<int:pk>/", views.application_detail, name="detail"),
+    path("<int:pk>/step/<str:step>/", views.application_step, name="step"),
+    path("<int:pk>/documents/", views.application_documents, name="documents"),
+    path("<int:pk>/documents/<int:document_pk>/", views.document_download, name="document"),
+    path("<int:pk>/confirm/", views.application_confirm, name="confirm"),
+    path("<int:pk>/discard/", views.application_discard, name="discard"),
+]
