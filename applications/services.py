@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -588,9 +587,8 @@ def _apply_change(application: Application, clerk: User) -> None:
     target = _target(application)
     data: dict[str, Any] = {"number": target.number}
     if application.purpose == Application.Purpose.CANCEL:
-        # guarantee_cancel is a durable action of its own; its body runs here, in this transaction,
-        # so the 解約 and the application's state commit together (docs/applications.md).
-        inspect.unwrap(guarantee_cancel)(guarantee=target, cancelled_by=clerk, reason=application.reason)
+        # The 解約 and the application's state commit together, in this transaction.
+        guarantee_cancel(guarantee=target, cancelled_by=clerk, reason=application.reason)
         application.outcome_note = _("保証契約 %(number)s を解約しました。") % {"number": target.number}
     else:
         if application.change_type == Application.ChangeType.PERIOD:

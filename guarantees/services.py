@@ -191,7 +191,7 @@ def _end(
     return locked
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def guarantee_cancel(
     *, guarantee: Guarantee, cancelled_by: User | None, reason: str, cancelled_on: dt.date | None = None
 ) -> Guarantee:
@@ -206,7 +206,7 @@ def guarantee_cancel(
     )
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def guarantee_revoke(
     *, guarantee: Guarantee, revoked_by: User | None, reason: str, revoked_on: dt.date | None = None
 ) -> Guarantee:
