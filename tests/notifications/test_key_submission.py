@@ -229,3 +229,35 @@ def test_the_include_for_the_contractors_list_shows_the_state_and_time(client, u
     assert render_to_string("notifications/_submission_state.html", {"state": None}).strip() == ""
     button = render_to_string("notifications/_submit_button.html", {"guarantee": guarantee, "next": "/keys/"})
     assert reverse("notifications:submit", args=[guarantee.pk]) in button
+
+
+def test_the_contractors_screens_offer_the_buttons_and_show_submitted_then_confirmed(
+    smtp_mail, client, user_a, guarantee
+):
+    # given contractor A on the key screen with the key displayed
+    client.force_login(user_a)
+    key_screen = client.post(f"/keys/{guarantee.number}/").content.decode()
+    # then the PDF and 発注者へ提出 buttons stand beside コピー
+    assert f'action="/documents/keys/{guarantee.number}/notice.pdf"' in key_screen
+    assert "保証契約等の内容をPDF出力" in key_screen
+    assert f'action="/notifications/submit/{guarantee.pk}/"' in key_screen
+    assert "発注者へ提出" in key_screen
+
+    # when the key is submitted
+    client.post(reverse("notifications:submit", args=[guarantee.pk]), {"next": "/"})
+    send_all()
+    # then the list and the key screen say 提出済 with the time
+    listing = client.get("/").content.decode()
+    assert "提出済" in listing
+    assert "submission-submitted" in listing
+    assert "提出済" in client.get(f"/keys/{guarantee.number}/").content.decode()
+
+    # when the orderer confirms receipt
+    [mail] = smtp_mail.handler.received
+    client.logout()
+    client.post(receipt_path(mail.text))
+    client.force_login(user_a)
+    # then the list says 受領確認済
+    listing = client.get("/").content.decode()
+    assert "受領確認済" in listing
+    assert "submission-confirmed" in listing

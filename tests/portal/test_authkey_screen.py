@@ -59,14 +59,17 @@ def test_pressing_the_display_button_shows_the_brochures_key_screen_and_records_
     assert event.actor == demo_user
 
 
-def test_the_key_screen_has_no_pdf_button_until_the_pdf_arrives(client, demo_user):
-    # when
+def test_the_key_screen_offers_the_pdf_copy_and_close_and_no_submission_for_an_ended_guarantee(
+    client, demo_user
+):
+    # when (the brochure's guarantee ended on 2023-03-15)
     html = client.post("/keys/1070000473/").content.decode()
 
     # then
-    actions = html.split('data-testid="key-actions"', 1)[1].split("</div>", 1)[0]
-    assert "PDF" not in _text(actions)
+    actions = html.split('data-testid="key-actions"', 1)[1].split('data-copy-status', 1)[0]
+    assert 'action="/documents/keys/1070000473/notice.pdf"' in actions
     assert [_text(b) for b in re.findall(r"<(?:button|a)\b.*?</(?:button|a)>", actions, flags=re.S)] == [
+        "保証契約等の内容をPDF出力",
         "保証契約等の内容をコピー",
         "閉じる",
     ]
