@@ -13,6 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
+from authkeys.keys import is_well_formed_contract_number, normalize_contract_number
+
 from . import ratelimit, selectors
 from .errors import VerificationError
 from .forms import VerifyForm
@@ -27,7 +29,10 @@ _STATUS = {"invalid": 400, "not_found": 404, "throttled": 429, "unavailable": 50
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return render(request, "verification/verify.html", {"form": VerifyForm()})
+        # The key notice's QR code names the number in the query; the key stays in the fragment.
+        number = normalize_contract_number(request.GET.get("number", ""))[:10]
+        initial = {"contract_number": number} if is_well_formed_contract_number(number) else {}
+        return render(request, "verification/verify.html", {"form": VerifyForm(initial=initial)})
     form = VerifyForm(request.POST)
     form.is_valid()  # the fields accept anything; verification_input judges the values
     try:

@@ -66,7 +66,7 @@ def test_the_key_screen_offers_the_pdf_copy_and_close_and_no_submission_for_an_e
     html = client.post("/keys/1070000473/").content.decode()
 
     # then
-    actions = html.split('data-testid="key-actions"', 1)[1].split('data-copy-status', 1)[0]
+    actions = html.split('data-testid="key-actions"', 1)[1].split("data-copy-status", 1)[0]
     assert 'action="/documents/keys/1070000473/notice.pdf"' in actions
     assert [_text(b) for b in re.findall(r"<(?:button|a)\b.*?</(?:button|a)>", actions, flags=re.S)] == [
         "保証契約等の内容をPDF出力",
