@@ -66,3 +66,15 @@ def submissions_of_guarantee(*, guarantee_id: int) -> list[KeySubmission]:
 
 def last_notice_run() -> NoticeRun | None:
     return NoticeRun.objects.order_by("-started_at", "-id").first()
+
+
+def outbox_oldest_unsent_at() -> dt.datetime | None:
+    """When the oldest mail still waiting (queued, retry or sending) was written, for /healthz."""
+    return (
+        OutboxMessage.objects.filter(
+            state__in=[OutboxMessage.State.QUEUED, OutboxMessage.State.RETRY, OutboxMessage.State.SENDING]
+        )
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )

@@ -17,6 +17,8 @@ https=(-H "X-Forwarded-Proto: https")
 health=$(curl -fs "$base/healthz") || fail "healthz did not answer"
 echo "$health" | grep -q '"database": "ok"' || fail "database not ok: $health"
 echo "$health" | grep -q '"redis": "ok"' || fail "redis not ok: $health"
+echo "$health" | grep -q '"oldest_unsent_mail_age_seconds"' || fail "no mail queue age: $health"
+echo "$health" | grep -q '"last_notice_run"' || fail "no last notice run: $health"
 
 headers=$(curl -s -D - -o /dev/null "${https[@]}" "$base/accounts/login/")
 echo "$headers" | grep -qi '^strict-transport-security: max-age=31536000' || fail "no HSTS: $headers"

@@ -14,8 +14,35 @@ from guarantees.models import AuditEvent, Guarantee
 def test_healthz_reports_the_database_and_redis(client, db):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "redis": "ok",
+        "oldest_unsent_mail_age_seconds": None,
+        "last_notice_run": None,
+    }
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_reports_the_age_of_the_oldest_unsent_mail_and_the_last_notice_run(client, db):
+    import time_machine
+
+    from notifications.services import notification_enqueue
+    from notifications.tasks import registration_notice_task
+
+    with time_machine.travel("2026-11-24 15:00 +0900", tick=False):
+        notification_enqueue(
+            kind="registration_notice",
+            idempotency_key="health-check-probe",
+            to="someone@example.jp",
+            context={},
+        )
+    with time_machine.travel("2026-11-24 16:00 +0900", tick=False):
+        registration_notice_task.apply()
+    with time_machine.travel("2026-11-24 16:10 +0900", tick=False):
+        body = client.get(reverse("healthz")).json()
+    assert body["oldest_unsent_mail_age_seconds"] == 70 * 60
+    assert body["last_notice_run"] == "2026-11-24T16:00:00+09:00"
 
 
 def test_healthz_answers_503_when_redis_is_unreachable(client, db, settings):
