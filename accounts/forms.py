@@ -13,16 +13,44 @@ from .models import User
 from .services import user_password_set
 
 
-class LoginForm(auth_forms.AuthenticationForm):
-    """Django's login form with limits on failed attempts per login ID and per client."""
+class LoginLimitMixin:
+    """Limits on failed attempts per login ID and per client, for any of Django's login forms.
+
+    While a limit holds even the right password is refused; the limits lift by themselves
+    (``LOGIN_FAILURE_*`` settings), so nobody is locked out for good.
+    """
+
+    request: Any
+    cleaned_data: dict[str, Any]
+    error_messages: dict[str, Any]
+
+    def clean(self) -> dict[str, Any]:
+        login_id = self.cleaned_data.get("username") or ""
+        client = limits.client_address(self.request)
+        if limits.login_blocked(login_id=login_id, client=client):
+            raise forms.ValidationError(BLOCKED_MESSAGE, code="blocked")
+        try:
+            cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
+        except forms.ValidationError:
+            limits.login_failure_record(login_id=login_id, client=client)
+            raise
+        limits.login_success_record(login_id=login_id)
+        return cleaned
+
+
+BLOCKED_MESSAGE = _(
+    "ログインの失敗が続いたため、このログインIDまたはこの端末からのログインを一時的に"
+    "停止しています。15分ほど待ってから、もう一度お試しください。"
+)
+
+
+class LoginForm(LoginLimitMixin, auth_forms.AuthenticationForm):
+    """The contractors' login: Django's form with the portal's login limits."""
 
     error_messages = {
         "invalid_login": _("ログインIDまたはパスワードが正しくありません。"),
         "inactive": _("このアカウントは利用できません。"),
-        "blocked": _(
-            "ログインの失敗が続いたため、このログインIDまたはこの端末からのログインを一時的に"
-            "停止しています。15分ほど待ってから、もう一度お試しください。"
-        ),
+        "blocked": BLOCKED_MESSAGE,
     }
 
     def __init__(self, request: Any = None, *args: Any, **kwargs: Any) -> None:
@@ -30,19 +58,6 @@ class LoginForm(auth_forms.AuthenticationForm):
         self.fields["username"].label = _("ログインID")
         self.fields["password"].label = _("パスワード")
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
-
-    def clean(self) -> dict[str, Any]:
-        login_id = self.cleaned_data.get("username") or ""
-        client = limits.client_address(self.request)
-        if limits.login_blocked(login_id=login_id, client=client):
-            raise forms.ValidationError(self.error_messages["blocked"], code="blocked")
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            limits.login_failure_record(login_id=login_id, client=client)
-            raise
-        limits.login_success_record(login_id=login_id)
-        return cleaned
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):

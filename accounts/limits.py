@@ -15,6 +15,9 @@ import unicodedata
 from django.conf import settings
 from django.core.cache import cache
 
+from config.client_address import HasMeta
+from config.client_address import client_address as shared_client_address
+
 
 def _key(scope: str, value: str) -> str:
     digest = hashlib.sha256(f"{scope}:{value}".encode()).hexdigest()[:40]
@@ -56,7 +59,6 @@ def login_success_record(*, login_id: str) -> None:
     cache.delete(_key("id", normalize_login_id(login_id)))
 
 
-def client_address(request: object) -> str:
-    """The client's address. The portal's own server sees the peer directly (no proxy hop here)."""
-    meta = getattr(request, "META", {})
-    return str(meta.get("REMOTE_ADDR") or "unknown")
+def client_address(request: HasMeta | None) -> str:
+    """The client's address, from the portal's one place for it (trusted proxy hops included)."""
+    return "unknown" if request is None else shared_client_address(request)

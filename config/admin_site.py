@@ -15,6 +15,16 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.http import HttpRequest
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
+from accounts.forms import LoginLimitMixin
+
+
+class StaffLoginForm(LoginLimitMixin, AdminAuthenticationForm):
+    """The admin login with the portal's login limits."""
+
+
+class StaffOTPLoginForm(LoginLimitMixin, OTPAdminAuthenticationForm):
+    """The admin login with a TOTP code and the portal's login limits."""
+
 
 class PortalAdminSite(OTPAdminSite):
     site_header = "電子保証ポータル 管理"
@@ -26,7 +36,7 @@ class PortalAdminSite(OTPAdminSite):
 
     @property
     def login_form(self) -> Any:
-        return OTPAdminAuthenticationForm if settings.STAFF_REQUIRE_2FA else AdminAuthenticationForm
+        return StaffOTPLoginForm if settings.STAFF_REQUIRE_2FA else StaffLoginForm
 
     @property
     def login_template(self) -> Any:

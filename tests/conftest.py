@@ -6,8 +6,18 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import BranchFactory, ContractorFactory, OrdererFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Login failure counters live in the cache (this test run's own Redis database): each test
+    starts clean."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

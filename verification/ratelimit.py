@@ -18,7 +18,6 @@ Redis unavailable → ``LimiterUnavailable``: the caller fails closed. Without a
 from __future__ import annotations
 
 import functools
-import ipaddress
 import math
 import threading
 import time
@@ -29,6 +28,8 @@ from typing import Any, Protocol
 import redis
 from django.conf import settings
 from django.utils.crypto import salted_hmac
+
+from config.client_address import client_address
 
 _ACQUIRE = """
 local client = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -85,37 +86,7 @@ class Client:
     user_agent: str
 
 
-# --- The client's identity: one place -----------------------------------------------------------
-
-
-def client_address(request: _HasMeta) -> str:
-    """The client's address, trusting exactly ``VERIFICATION_TRUSTED_PROXY_HOPS`` proxies.
-
-    Each trusted proxy appends the address it received the request from to X-Forwarded-For, so the
-    client is the entry that many places from the right. Anything further left was written by the
-    client and is ignored; with fewer entries than hops the header cannot be trusted at all.
-    An IPv6 client is its /64 (one subscriber's network), so rotating addresses buys nothing.
-    """
-    hops = settings.VERIFICATION_TRUSTED_PROXY_HOPS
-    candidate = request.META.get("REMOTE_ADDR", "") or ""
-    if hops > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= hops:
-            candidate = forwarded[-hops]
-    return _canonical_address(candidate)
-
-
-def _canonical_address(value: str) -> str:
-    try:
-        address = ipaddress.ip_address(value.strip().strip("[]"))
-    except ValueError:
-        return value.strip()[:100] or "unknown"
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.IPv6Network(f"{address}/64", strict=False))
-    return str(address)
+# --- The client's identity (the address comes from config.client_address, one place) -------------
 
 
 def client_of(request: _HasMeta) -> Client:

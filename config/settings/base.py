@@ -291,7 +291,8 @@ VERIFICATION_FAILURE_WINDOW = env_int("VERIFICATION_FAILURE_WINDOW", 15 * 60)
 VERIFICATION_REQUESTS_PER_CLIENT = env_int("VERIFICATION_REQUESTS_PER_CLIENT", 30)
 VERIFICATION_CLIENT_WINDOW = env_int("VERIFICATION_CLIENT_WINDOW", 10 * 60)
 # Reverse proxies in front of the portal that append to X-Forwarded-For; 0 = REMOTE_ADDR only.
-VERIFICATION_TRUSTED_PROXY_HOPS = env_int("VERIFICATION_TRUSTED_PROXY_HOPS", 0)
+# One setting for every use of the client's address (config/client_address.py).
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", env_int("VERIFICATION_TRUSTED_PROXY_HOPS", 0))
 # Failed attempts across all numbers within the window that raise the alert in admin.
 VERIFICATION_ALERT_FAILURES = env_int("VERIFICATION_ALERT_FAILURES", 50)
 VERIFICATION_ALERT_WINDOW = env_int("VERIFICATION_ALERT_WINDOW", 15 * 60)

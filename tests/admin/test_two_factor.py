@@ -1,5 +1,7 @@
 """Staff reach admin with a second factor when STAFF_REQUIRE_2FA is on (always, in production)."""
 
+import time
+
 import pytest
 from django.core.management import call_command
 from django_otp.oath import totp
@@ -94,3 +96,21 @@ def test_production_refuses_to_run_with_the_second_factor_off():
     )
     assert result.returncode != 0
     assert "STAFF_REQUIRE_2FA" in result.stderr
+
+
+@pytest.mark.usefixtures("officer")
+def test_failed_admin_logins_are_limited_like_the_portals_and_the_block_lifts(client, settings):
+    settings.STAFF_REQUIRE_2FA = False
+    settings.LOGIN_FAILURES_PER_ID = 3
+    settings.LOGIN_FAILURE_WINDOW = 1
+    # given three wrong passwords for one staff login ID, from different clients
+    for n in range(3):
+        client.post("/admin/login/", {"username": "officer", "password": "wrong"}, REMOTE_ADDR=f"192.0.2.{n}")
+    # when the right password comes, it is refused with the message to wait
+    response = client.post("/admin/login/", {"username": "officer", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "15分ほど待ってから" in response.content.decode()
+    # and when the window (one second here) has passed in Redis, it works again
+    time.sleep(1.5)
+    response = client.post("/admin/login/", {"username": "officer", "password": PASSWORD, "next": "/admin/"})
+    assert response.status_code == 302

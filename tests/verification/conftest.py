@@ -19,7 +19,7 @@ def _isolated_limits(settings):
     settings.VERIFICATION_FAILURE_WINDOW = 15 * 60
     settings.VERIFICATION_REQUESTS_PER_CLIENT = 30
     settings.VERIFICATION_CLIENT_WINDOW = 10 * 60
-    settings.VERIFICATION_TRUSTED_PROXY_HOPS = 0
+    settings.TRUSTED_PROXY_HOPS = 0
     assert settings.VERIFICATION_REDIS_URL.startswith("redis://"), "the tests run against real Redis"
 
 

@@ -86,7 +86,7 @@ def test_a_forged_x_forwarded_for_buys_no_new_attempts(advance, settings):
         == 429
     )
     # given one trusted proxy (REMOTE_ADDR is the proxy): only the entry the proxy appended counts
-    settings.VERIFICATION_TRUSTED_PROXY_HOPS = 1
+    settings.TRUSTED_PROXY_HOPS = 1
     proxy = Client(REMOTE_ADDR="10.0.0.1")
     for n in range(3):
         forged = f"203.0.113.{n}, 192.0.2.77"
@@ -110,7 +110,7 @@ def test_a_forged_x_forwarded_for_buys_no_new_attempts(advance, settings):
 def test_the_client_address_trusts_exactly_the_configured_proxy_hops(
     settings, hops, remote, forwarded, client
 ):
-    settings.VERIFICATION_TRUSTED_PROXY_HOPS = hops
+    settings.TRUSTED_PROXY_HOPS = hops
     request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     assert ratelimit.client_address(request) == client
 
