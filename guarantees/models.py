@@ -353,6 +353,10 @@ class AuditEvent(models.Model):
         AUTHKEY_ISSUED = "authkey.issued", _("認証キーの発行")
         AUTHKEY_REISSUED = "authkey.reissued", _("認証キーの再発行")
         AUTHKEY_DISPLAYED = "authkey.displayed", _("認証キーの表示")
+        KEY_SUBMITTED = "key.submitted", _("認証キーの発注者への提出")
+        KEY_RECEIPT_CONFIRMED = "key.receipt_confirmed", _("発注者による受領確認")
+        SUBSCRIPTION_CONFIRMED = "subscription.confirmed", _("変更通知の登録")
+        SUBSCRIPTION_CANCELLED = "subscription.cancelled", _("変更通知の停止")
 
     action = models.CharField(_("操作"), max_length=40, choices=Action.choices, db_index=True)
     actor = models.ForeignKey(

@@ -26,7 +26,15 @@ from accounts.models import User
 from authkeys.models import AuthKey
 from certificates.models import Certificate
 from certificates.tokens import read_verified_access_token
-from guarantees.models import KIND_SHORT_LABELS, Contractor, Guarantee, GuaranteeKind, OrdererDepartment
+from guarantees.models import (
+    KIND_SHORT_LABELS,
+    AuditEvent,
+    Contractor,
+    Guarantee,
+    GuaranteeKind,
+    OrdererDepartment,
+)
+from guarantees.services import audit_record
 
 from . import tokens
 from .errors import NotificationError
@@ -363,6 +371,12 @@ def key_submission_submit(
         to=department.email,
         context={"submission_id": submission.pk},
     )
+    audit_record(
+        action=AuditEvent.Action.KEY_SUBMITTED,
+        actor=submitted_by,
+        guarantee=guarantee,
+        data={"submission": submission.pk, "department": submission.department_name, "to": submission.to},
+    )
     return submission
 
 
@@ -389,6 +403,12 @@ def key_submission_confirm(*, token: str, remote_addr: str | None) -> KeySubmiss
         submission.confirmed_at = timezone.now()
         submission.confirmed_from = remote_addr or None
         submission.save(update_fields=["confirmed_at", "confirmed_from"])
+        audit_record(
+            action=AuditEvent.Action.KEY_RECEIPT_CONFIRMED,
+            actor=None,
+            guarantee=submission.guarantee,
+            data={"submission": submission.pk, "department": submission.department_name},
+        )
     return submission
 
 
@@ -463,6 +483,12 @@ def subscription_confirm(*, token: str) -> ChangeSubscription:
     if subscription.confirmed_at is None:
         subscription.confirmed_at = timezone.now()
         subscription.save(update_fields=["confirmed_at"])
+        audit_record(
+            action=AuditEvent.Action.SUBSCRIPTION_CONFIRMED,
+            actor=None,
+            guarantee=subscription.guarantee,
+            data={"subscription": subscription.pk},
+        )
     return subscription
 
 
@@ -472,6 +498,12 @@ def subscription_cancel(*, token: str) -> ChangeSubscription:
     if subscription.unsubscribed_at is None:
         subscription.unsubscribed_at = timezone.now()
         subscription.save(update_fields=["unsubscribed_at"])
+        audit_record(
+            action=AuditEvent.Action.SUBSCRIPTION_CANCELLED,
+            actor=None,
+            guarantee=subscription.guarantee,
+            data={"subscription": subscription.pk},
+        )
     return subscription
 
 

@@ -261,3 +261,21 @@ def test_the_contractors_screens_offer_the_buttons_and_show_submitted_then_confi
     listing = client.get("/").content.decode()
     assert "受領確認済" in listing
     assert "submission-confirmed" in listing
+
+
+def test_submission_and_receipt_are_in_the_audit_trail(smtp_mail, client, user_a, guarantee):
+    from guarantees.models import AuditEvent
+
+    client.force_login(user_a)
+    client.post(reverse("notifications:submit", args=[guarantee.pk]), {"next": "/"})
+    send_all()
+    [mail] = smtp_mail.handler.received
+    client.logout()
+    client.post(receipt_path(mail.text))
+
+    submitted = AuditEvent.objects.get(guarantee=guarantee, action=AuditEvent.Action.KEY_SUBMITTED)
+    assert submitted.actor == user_a
+    assert submitted.data["to"] == "kensetsu@city.example.lg.jp"
+    confirmed = AuditEvent.objects.get(guarantee=guarantee, action=AuditEvent.Action.KEY_RECEIPT_CONFIRMED)
+    assert confirmed.actor is None
+    assert confirmed.created_at >= submitted.created_at
