@@ -4,7 +4,7 @@ Baseline, measured in the same run on the same server: /healthz (one DB and one 
 gunicorn with 2 sync workers on 127.0.0.1, DEBUG off, persistent DB connections; wrk -t2 -c16, 5 s
 each. Also times the pure fee computation in-process against the selector that loads the rate table.
 
-Environment: BENCH_DATABASE_URL (default portal_w7), BENCH_REDIS_URL (default Redis DB 7),
+Environment: BENCH_DATABASE_URL (default portal_bench), BENCH_REDIS_URL (default Redis DB 7),
 BENCH_PORT (default 8710). Writes bench/results/application_quote.txt.
 """
 
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_w7"
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench"
 )
 os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 os.environ.setdefault("DEBUG", "false")

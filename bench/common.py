@@ -1,7 +1,7 @@
 """Shared helpers for the benchmarks in bench/ (bench/run.sh skips this file).
 
 Every benchmark: sets Django up against a PostgreSQL database of its own (``BENCH_DATABASE_URL``, by
-default ``postgres://postgres@127.0.0.1:5432/portal_bench``, created and migrated when missing),
+default ``postgres://postgres@127.0.0.1:5432/portal_bench_pdf``, created and migrated when missing),
 measures a baseline in the same run, prints ratios, stays within a time budget and writes its
 figures to bench/results/<name>.json. Only 127.0.0.1 is ever contacted.
 """
@@ -20,7 +20,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_pdf"
 
 
 def configure_environment(*, var_dir: str = "var/bench") -> str:

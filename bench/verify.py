@@ -36,9 +36,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASE_URL = os.environ.get(
-    "BENCH_VERIFY_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_w4_bench"
-)
+DATABASE_URL = os.environ.get("BENCH_VERIFY_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
 REDIS_URL = os.environ.get("BENCH_VERIFY_REDIS_URL", "redis://127.0.0.1:6379/4")
 PORT = int(os.environ.get("BENCH_VERIFY_PORT", "8401"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))

@@ -9,7 +9,7 @@ from django.test import Client
 KEY = "K5VL4+5QG_KJ"
 OTHER_KEY = "R7MX3_P9TD+W"
 UNKNOWN_NUMBER = "1079999999"
-#: A port of this engineer's range where nothing listens: "Redis went away".
+#: A loopback port where nothing listens: "Redis went away".
 CLOSED_PORT = 8499
 
 
