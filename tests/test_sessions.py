@@ -20,7 +20,8 @@ def test_logging_in_gives_a_new_session_key(db, contractor_a):
     session = client.session
     session["probe"] = 1
     session.save()
-    client.cookies["sessionid"] = before = session.session_key
+    before = str(session.session_key)
+    client.cookies["sessionid"] = before
     # when logging in
     _login(client, "alpha")
     # then the session continues under a new key, and the old key opens nothing
