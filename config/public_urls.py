@@ -6,6 +6,7 @@ answer; every other one must deny (redirect to a login, 403, 404 or 405).
 
 PUBLIC_URL_NAMES: dict[str, str] = {
     "healthz": "load balancers and monitoring poll it; it shows no data",
+    "set_language": "switching the screens between Japanese and English needs no login",
     "accounts:login": "contractors log in here",
     "admin:login": "staff log in here (with a TOTP code in production)",
     "admin:logout": "logging out needs no login and shows nothing",

@@ -93,3 +93,14 @@ def test_the_log_filter_redacts_messages_arguments_and_extra_fields():
     assert record.getMessage() == f"key {REDACTED} for 1070000473"
     assert record.auth_key == REDACTED
     assert record.contract_number == "1070000473"
+
+
+def test_the_screens_are_japanese_by_default_and_english_on_request(client, db):
+    japanese = client.get("/accounts/login/").content.decode()
+    assert "ログイン" in japanese
+    assert 'lang="ja"' in japanese
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    english = client.get("/accounts/login/").content.decode()
+    assert 'lang="en"' in english
+    assert "Log in" in english
+    assert "日本語" in english  # the way back
