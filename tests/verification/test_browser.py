@@ -34,7 +34,7 @@ def test_a_clerk_types_full_width_input_sees_the_banner_and_prints_without_the_p
     full_width = "".join(chr(ord(c) + 0xFEE0) for c in advance.number)
     page.fill("#id_contract_number", f"{full_width[:3]}-{full_width[3:]}")
     page.fill("#id_auth_key", KEY.lower())
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     # then the certificate and its banner are shown
     page.wait_for_selector(".status-banner")
     assert page.inner_text(".status-label").endswith("有効")

@@ -73,7 +73,7 @@ def test_the_qr_link_fills_in_the_key_from_the_fragment_and_removes_it_from_the_
     assert page.input_value("#id_contract_number") == advance.number
     assert page.input_value("#id_auth_key") == KEY
     assert "#" not in page.url
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url("**/verify/result/**")
     assert advance.number in page.content()
     context.close()
