@@ -44,7 +44,9 @@ def _setup() -> tuple[str, int]:
 
     call_command("migrate", verbosity=0, interactive=False)
     contractor, _ = Contractor.objects.get_or_create(company_name="ベンチ建設株式会社", office_name="本店")
-    user, _ = User.objects.get_or_create(username="bench-contractor", defaults={"contractor": contractor})
+    user, _ = User.objects.update_or_create(
+        username="bench-contractor", defaults={"contractor": contractor, "must_change_password": False}
+    )
     orderer, _ = Orderer.objects.get_or_create(
         title="支出負担行為担当官 ベンチ地方整備局長",
         defaults={"organisation": "ベンチ地方整備局", "kind": "national"},
