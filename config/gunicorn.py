@@ -15,3 +15,16 @@ accesslog = "-"
 # The client address and the request line; never bodies, so no key can reach the access log.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker: object) -> None:
+    """Load WeasyPrint's font and the signing key in each worker before it takes requests, so the
+    first PDF download of a worker is as fast as the rest (docs/pdf.md)."""
+    from certificates.pdf import warm_up
+
+    try:
+        warm_up()
+    except Exception:  # noqa: BLE001 - a PDF set-up problem must not keep the web worker down
+        import logging
+
+        logging.getLogger("portal.gunicorn").exception("PDF warm-up failed; PDFs will load on first use")
