@@ -24,7 +24,7 @@ def post_worker_init(worker: object) -> None:
 
     try:
         warm_up()
-    except Exception:  # noqa: BLE001 - a PDF set-up problem must not keep the web worker down
+    except Exception:
         import logging
 
         logging.getLogger("portal.gunicorn").exception("PDF warm-up failed; PDFs will load on first use")
