@@ -187,6 +187,35 @@ def certificate_document(*, certificate: Certificate) -> CertificateDocument:
     return document
 
 
+def restore_lost_document(*, document: CertificateDocument) -> CertificateDocument:
+    """Render again a stored certificate PDF whose file has disappeared (lost media, a restore
+    without the media backup). The certificate version is immutable, so the new file says the same;
+    its signature time and so its sha256 differ, which the row records. A file that exists but does
+    not match its sha256 is never replaced here: that is tampering, for people to look at."""
+    with transaction.atomic():
+        locked = (
+            CertificateDocument.objects.select_for_update().select_related("certificate").get(pk=document.pk)
+        )
+        if default_storage.exists(str(locked.file.name)):
+            return locked  # another request restored it meanwhile
+        pdf = certificate_pdf(certificate=locked.certificate)
+        digest = hashlib.sha256(pdf).hexdigest()
+        lost = str(locked.file.name)
+        name = default_storage.save(_stored_name(locked.certificate, digest), ContentFile(pdf))
+        # The one change a stored document row may see (its save() refuses all others): pointing at
+        # the file that replaces a lost one.
+        CertificateDocument.objects.filter(pk=locked.pk).update(file=name, sha256=digest, size=len(pdf))
+        locked.refresh_from_db()
+    logger.error(
+        "The stored PDF %s was missing; rendered %s v%s again (%s)",
+        lost,
+        locked.certificate.contract_number,
+        locked.certificate.version,
+        digest,
+    )
+    return locked
+
+
 def read_document(document: CertificateDocument) -> bytes:
     """The stored bytes, checked against the recorded sha256 (a changed file is never served)."""
     with default_storage.open(str(document.file.name), "rb") as handle:

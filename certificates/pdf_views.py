@@ -6,9 +6,11 @@ Views only check who may have what and stream; rendering and storage are in cert
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,6 +23,8 @@ from guarantees.models import Guarantee
 from . import pdf
 from .models import Certificate, CertificateDocument
 from .tokens import VerifiedAccess, read_verified_access_token
+
+logger = logging.getLogger(__name__)
 
 
 def _contractor_id(user: User | AnonymousUser) -> int:
@@ -49,7 +53,17 @@ def stored_document_response(request: HttpRequest, document: CertificateDocument
         return HttpResponseNotModified(headers={"ETag": etag})
     certificate = document.certificate
     filename = f"certificate-{certificate.contract_number}-v{certificate.version}.pdf"
-    return pdf_response(pdf.read_document(document), filename=filename, etag=document.sha256)
+    try:
+        data = pdf.read_document(document)
+    except FileNotFoundError:
+        document = pdf.restore_lost_document(document=document)
+        data = pdf.read_document(document)
+    except pdf.DocumentIntegrityError:
+        logger.error("Refused to serve %s: it does not match its recorded sha256", document.file.name)
+        response = render(request, "pdf/unavailable.html", status=503)
+        patch_cache_control(response, no_store=True)
+        return response
+    return pdf_response(data, filename=filename, etag=document.sha256)
 
 
 @require_GET

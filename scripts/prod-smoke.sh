@@ -10,7 +10,7 @@ cleanup() { kill "$runner" 2>/dev/null || true; wait "$runner" 2>/dev/null || tr
 trap cleanup EXIT
 base="http://127.0.0.1:$PROD_PORT"
 fail() { echo "prod smoke: $*"; echo "--- process log"; tail -40 "$log"; exit 1; }
-for _ in $(seq 90); do curl -fs "$base/healthz" >/dev/null 2>&1 && break; sleep 1; done
+for _ in $(seq 300); do curl -fs "$base/healthz" >/dev/null 2>&1 && break; sleep 1; done
 source scripts/prod-env.sh
 https=(-H "X-Forwarded-Proto: https")
 

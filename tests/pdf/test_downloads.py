@@ -53,6 +53,46 @@ def test_a_second_download_is_the_same_file_and_a_revalidation_is_not_modified(c
     assert revalidated.status_code == 304
 
 
+def test_a_stored_pdf_whose_file_was_lost_is_rendered_again_from_the_immutable_version(
+    client, user_a, issued
+):
+    from django.core.files.storage import default_storage
+
+    # given the stored file is gone (media lost, a restore without the media backup)
+    client.force_login(user_a)
+    client.get(certificate_url(issued))
+    document = CertificateDocument.objects.get(certificate__guarantee=issued)
+    default_storage.delete(document.file.name)
+    # when the contractor downloads it
+    response = client.get(certificate_url(issued))
+    # then the same version is rendered again, stored, and recorded with its new sha256
+    assert response.status_code == 200
+    assert issued.number in pdf_text(response.content)
+    document.refresh_from_db()
+    assert default_storage.exists(document.file.name)
+    assert hashlib.sha256(response.content).hexdigest() == document.sha256
+    assert CertificateDocument.objects.filter(certificate__guarantee=issued).count() == 1
+
+
+def test_a_stored_pdf_that_was_changed_is_never_served(client, user_a, issued):
+    from django.core.files.storage import default_storage
+
+    # given someone changed one byte of the stored file
+    client.force_login(user_a)
+    client.get(certificate_url(issued))
+    document = CertificateDocument.objects.get(certificate__guarantee=issued)
+    with default_storage.open(document.file.name, "rb") as handle:
+        data = bytearray(handle.read())
+    data[-10] ^= 1
+    with open(default_storage.path(document.file.name), "wb") as handle:
+        handle.write(bytes(data))
+    # when it is downloaded, then the portal refuses with a clear page and an incident number
+    response = client.get(certificate_url(issued))
+    assert response.status_code == 503
+    assert "PDFを表示できません" in response.content.decode()
+    assert response["X-Request-ID"] in response.content.decode()
+
+
 def test_a_number_typed_in_full_width_digits_still_finds_the_certificate(client, user_a, issued):
     client.force_login(user_a)
     wide = issued.number.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
