@@ -169,7 +169,8 @@ def test_the_use_plan_prints_its_revision_rows_and_totals(plan, advance, user_a)
     assert "材料費生コン1,200m360,000,000円25,000,000円1支払先へ振込令和8年8月株式会社九州生コン" in text
     assert "労務費未定未定14,976,200円1支払先へ振込未定山田工業" in text
     assert "保証料未定未定23,800円3立替払済のため自社口座に振替未定自社" in text
-    assert "合計60,000,000円（未定を除く）40,000,000円" in text
+    assert "合計60,000,000円※40,000,000円" in text
+    assert "※全所要金額の合計は「未定」の項目を除きます。" in text
     assert "前払金額40,000,000円" in text
     assert _pages(data) == 1
 
