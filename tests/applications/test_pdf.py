@@ -22,6 +22,7 @@ from tests.factories import issue_guarantee
 from tests.pdf.conftest import flat_text
 
 from .conftest import make_draft
+from .conftest import pdf as pdf_upload
 
 
 def _text(data: bytes) -> str:
@@ -151,6 +152,38 @@ def test_an_odd_amount_prints_the_unrounded_band_fee_and_rounds_the_sum_down_onc
     assert "12,345,678円0.060%7,407.4068円" in text
     assert "小計（円未満切捨て）7,407円" in text
     assert "保証料（非課税）7,207円" in text
+
+
+def test_an_increase_statement_prints_the_new_amounts_fee_less_the_old_ones(advance, user_a, reviewer):
+    # given an increase of the 40,000,000 yen advance to 48,000,000 yen, paid and issued
+    application = services.application_create_change(user=user_a, guarantee=advance, purpose="change")
+    services.application_save_draft(
+        application=application,
+        user=user_a,
+        values={
+            "change_type": "increase",
+            "guarantee_amount": 48_000_000,
+            "contract_amount_total": 120_000_000,
+            "contract_amount_target": 120_000_000,
+            "reason": "設計変更による増額",
+        },
+    )
+    services.application_document_add(
+        application=application, user=user_a, doc_type="contract", upload=pdf_upload()
+    )
+    application = _pay(services.application_submit(application=application, submitted_by=user_a), reviewer)
+    application = services.application_issue(application=application, clerk=reviewer)
+    # when
+    text = _text(pdf.fee_statement_pdf(application=application))
+    # then 28,800 − 24,000 = 4,800, no discount
+    assert f"保証契約番号{advance.number}" in text
+    assert "変更後の保証金額48,000,000円" in text
+    assert "0円超〜48,000,000円48,000,000円0.060%28,800円" in text
+    assert "変更後の保証金額に対する保証料（円未満切捨て）28,800円" in text
+    assert "変更前の保証金額に対する保証料（同じ料率）−24,000円" in text
+    assert "増額分の保証料4,800円" in text
+    assert "保証料（非課税）4,800円" in text
+    assert "割引" not in text
 
 
 def test_the_use_plan_prints_its_revision_rows_and_totals(plan, advance, user_a):
