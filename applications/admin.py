@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -38,6 +38,7 @@ from .models import (
     WithdrawalLine,
     WithdrawalRequest,
 )
+from .pdf import fee_statement_available
 
 State = Application.State
 
@@ -118,8 +119,18 @@ class ApplicationAdmin(BranchScopedAdmin):
         # Drafts are the contractor's own business until submitted.
         return super().get_queryset(request).exclude(state=State.DRAFT)
 
+    @admin.display(description=gettext_lazy("保証料計算書"))
+    def fee_statement_link(self, obj: Application) -> str:
+        if not fee_statement_available(obj):
+            return _("なし")
+        url = reverse("admin:applications_application_fee_statement", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("PDFをダウンロード"))
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f.name for f in Application._meta.fields if f.name != "id"] + ["document_links"]
+        return [f.name for f in Application._meta.fields if f.name != "id"] + [
+            "document_links",
+            "fee_statement_link",
+        ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -156,6 +167,11 @@ class ApplicationAdmin(BranchScopedAdmin):
                 "<int:pk>/document/<int:document_pk>/",
                 wrap(self.document_view),
                 name="applications_application_document",
+            ),
+            path(
+                "<int:pk>/fee-statement/",
+                wrap(self.fee_statement_view),
+                name="applications_application_fee_statement",
             ),
             *super().get_urls(),
         ]
@@ -262,6 +278,15 @@ class ApplicationAdmin(BranchScopedAdmin):
             action=lambda a, u, d: services.application_issue(application=a, clerk=u),
             done=_("発行しました。"),
         )
+
+    def fee_statement_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """保証料計算書 for staff of the application's branch (head office: all), rendered now."""
+        from . import pdf_views  # WeasyPrint loads only where PDFs are made
+
+        if not self.has_view_permission(request):
+            raise Http404
+        queryset = self.get_queryset(request).select_related(*pdf_views.APPLICATION_RELATED)
+        return pdf_views.fee_statement_response(get_object_or_404(queryset, pk=pk))
 
     def document_view(self, request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
         if not self.has_view_permission(request):
@@ -417,11 +442,37 @@ class WithdrawalLineInline(_ReadOnlyInline):
 
 
 class _PaperworkAdmin(BranchScopedAdmin):
-    """Staff read the contractor's paperwork of their branch; the contractor writes it."""
+    """Staff read the contractor's paperwork of their branch (and download it as PDF); the contractor
+    writes it."""
 
     branch_lookup = "guarantee__branch"
     list_select_related = ["guarantee"]
     search_fields = ["guarantee__number", "guarantee__work_name"]
+    readonly_fields = ["pdf_link"]
+
+    @admin.display(description=gettext_lazy("PDF"))
+    def pdf_link(self, obj: Any) -> str:
+        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_pdf", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("ダウンロード"))
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                "<int:pk>/pdf/",
+                self.admin_site.admin_view(self.pdf_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_pdf",
+            ),
+            *super().get_urls(),
+        ]
+
+    def pdf_response(self, obj: Any) -> HttpResponse:
+        raise NotImplementedError
+
+    def pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The document rendered now, for staff of the guarantee's branch (head office: all)."""
+        if not self.has_view_permission(request):
+            raise Http404
+        return self.pdf_response(get_object_or_404(self.get_queryset(request), pk=pk))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -435,11 +486,29 @@ class _PaperworkAdmin(BranchScopedAdmin):
 
 @admin.register(AdvanceUsePlan)
 class AdvanceUsePlanAdmin(_PaperworkAdmin):
-    list_display = ["guarantee", "revision", "updated_by", "updated_at"]
+    list_display = ["guarantee", "revision", "updated_by", "updated_at", "pdf_link"]
     inlines = [AdvanceUseRowInline]
+
+    def pdf_response(self, obj: Any) -> HttpResponse:
+        from . import pdf_views  # WeasyPrint loads only where PDFs are made
+
+        return pdf_views.use_plan_response(obj)
 
 
 @admin.register(WithdrawalRequest)
 class WithdrawalRequestAdmin(_PaperworkAdmin):
-    list_display = ["guarantee", "sequence", "requested_on", "total", "balance_after", "created_at"]
+    list_display = [
+        "guarantee",
+        "sequence",
+        "requested_on",
+        "total",
+        "balance_after",
+        "created_at",
+        "pdf_link",
+    ]
     inlines = [WithdrawalLineInline]
+
+    def pdf_response(self, obj: Any) -> HttpResponse:
+        from . import pdf_views  # WeasyPrint loads only where PDFs are made
+
+        return pdf_views.withdrawal_response(obj)

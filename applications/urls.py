@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pdf_views, views
 
 app_name = "applications"
 
@@ -12,10 +12,17 @@ urlpatterns = [
     path("changes/<str:number>/", views.change_new, name="change_new"),
     path("advances/<str:number>/plan/", views.use_plan, name="use_plan"),
     path("advances/<str:number>/withdrawals/", views.withdrawals, name="withdrawals"),
+    path("advances/<str:number>/plan.pdf", pdf_views.use_plan_download, name="use_plan_pdf"),
+    path(
+        "advances/<str:number>/withdrawals/<int:sequence>.pdf",
+        pdf_views.withdrawal_download,
+        name="withdrawal_pdf",
+    ),
     path("<int:pk>/", views.application_detail, name="detail"),
     path("<int:pk>/step/<str:step>/", views.application_step, name="step"),
     path("<int:pk>/documents/", views.application_documents, name="documents"),
     path("<int:pk>/documents/<int:document_pk>/", views.document_download, name="document"),
+    path("<int:pk>/fee-statement.pdf", pdf_views.fee_statement_download, name="fee_statement_pdf"),
     path("<int:pk>/confirm/", views.application_confirm, name="confirm"),
     path("<int:pk>/discard/", views.application_discard, name="discard"),
 ]

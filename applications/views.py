@@ -25,6 +25,7 @@ from guarantees.models import Guarantee, GuaranteeKind, Orderer
 
 from . import forms, rules, selectors, services
 from .models import AdvanceUsePlan, Application, ApplicationDocument, PayoutMethod, UseCategory
+from .pdf import fee_statement_available
 
 NEW_STEPS: list[tuple[str, Any]] = [
     (rules.STEP_KIND, gettext_lazy("区分・発注者")),
@@ -268,6 +269,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "documents": application.documents.all(),
         "last_return": selectors.application_last_return(application=application),
         "first_step_url": step_url(application, steps_of(application)[0][0]),
+        "has_fee_statement": fee_statement_available(application),
     }
     return render(request, "applications/detail.html", context)
 

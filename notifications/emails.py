@@ -155,12 +155,53 @@ def guarantee_ended(context: dict[str, Any]) -> RenderedMail:
     )
 
 
+# --- e-Net applications: one mail per step, rendered from the row's context alone ------------------
+# The applications app sits above this one, so these mails cannot load its rows: the context names
+# everything printed (a snapshot taken in the transition's transaction).
+
+
+def application_received(context: dict[str, Any]) -> RenderedMail:
+    """申込済: the application (or the resubmission after 差戻し) was received."""
+    return _render("application_received", context)
+
+
+def application_in_review(context: dict[str, Any]) -> RenderedMail:
+    """審査中: the branch started the review."""
+    return _render("application_in_review", context)
+
+
+def application_returned(context: dict[str, Any]) -> RenderedMail:
+    """差戻し: what to correct, in the clerk's words, and where to resubmit."""
+    return _render("application_returned", context)
+
+
+def application_refused(context: dict[str, Any]) -> RenderedMail:
+    """謝絶: the guarantee is declined, with the reason given."""
+    return _render("application_refused", context)
+
+
+def application_fee_due(context: dict[str, Any]) -> RenderedMail:
+    """保証料入金待ち: approved; the fee to pay (the 保証料計算書 is on the application's page)."""
+    return _render("application_fee_due", context)
+
+
+def application_issued(context: dict[str, Any]) -> RenderedMail:
+    """発行済 (変更済・解約済): the number, and how to display the key. Never the key itself."""
+    return _render("application_issued", context)
+
+
 BUILDERS: dict[str, Callable[[dict[str, Any]], RenderedMail]] = {
     OutboxMessage.Kind.REGISTRATION_NOTICE: registration_notice,
     OutboxMessage.Kind.KEY_SUBMISSION: key_submission,
     OutboxMessage.Kind.SUBSCRIPTION_CONFIRM: subscription_confirm,
     OutboxMessage.Kind.CERTIFICATE_CHANGED: certificate_changed,
     OutboxMessage.Kind.GUARANTEE_ENDED: guarantee_ended,
+    OutboxMessage.Kind.APPLICATION_RECEIVED: application_received,
+    OutboxMessage.Kind.APPLICATION_IN_REVIEW: application_in_review,
+    OutboxMessage.Kind.APPLICATION_RETURNED: application_returned,
+    OutboxMessage.Kind.APPLICATION_REFUSED: application_refused,
+    OutboxMessage.Kind.APPLICATION_FEE_DUE: application_fee_due,
+    OutboxMessage.Kind.APPLICATION_ISSUED: application_issued,
 }
 
 

@@ -33,6 +33,12 @@ class OutboxMessage(models.Model):
         SUBSCRIPTION_CONFIRM = "subscription_confirm", _("変更通知の登録確認")
         CERTIFICATE_CHANGED = "certificate_changed", _("電子証書の変更のお知らせ")
         GUARANTEE_ENDED = "guarantee_ended", _("保証契約の解約・取消のお知らせ")
+        APPLICATION_RECEIVED = "application_received", _("e-Net申込の受付")
+        APPLICATION_IN_REVIEW = "application_in_review", _("e-Net申込の審査開始")
+        APPLICATION_RETURNED = "application_returned", _("e-Net申込の差戻し")
+        APPLICATION_REFUSED = "application_refused", _("e-Net申込の謝絶")
+        APPLICATION_FEE_DUE = "application_fee_due", _("保証料のお支払いのお願い")
+        APPLICATION_ISSUED = "application_issued", _("e-Net申込の発行・反映")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("送信待ち")
