@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import zoneinfo
 
 import pytest
@@ -29,6 +30,24 @@ def pdf(name: str = "契約書.pdf", content: bytes = PDF_BYTES) -> SimpleUpload
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _demo_rates(request):
+    """The demo rate table comes from a data migration; a transactional test elsewhere in the run
+    may have flushed it, so put it back when it is missing."""
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    if "transactional_db" in names or "live_server" in names or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or marker is not None:
+        request.getfixturevalue("db")
+    else:
+        return
+    from django.apps import apps
+
+    if not apps.get_model("applications", "FeeRate").objects.exists():
+        importlib.import_module("applications.migrations.0002_demo_fee_table").seed(apps, None)
 
 
 @pytest.fixture(autouse=True)

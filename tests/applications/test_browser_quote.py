@@ -1,27 +1,17 @@
 """The live fee quote in a real browser (Debian's chromium through Playwright)."""
 # mypy: disable-error-code="union-attr,operator"
 
-import importlib
-
 import pytest
 
 from .conftest import make_draft
-
-seed_demo_rates = importlib.import_module("applications.migrations.0002_demo_fee_table").seed
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_the_fee_quote_follows_the_amount_as_it_is_typed(live_server, browser, user_a, orderer, tokyo_branch):
-    from django.apps import apps
     from django.conf import settings
     from django.test import Client
     from playwright.sync_api import expect
-
-    # the demo rate table comes from a data migration; a transactional test before this one may have
-    # flushed it, so put it back
-    if not apps.get_model("applications", "FeeRate").objects.exists():
-        seed_demo_rates(apps, None)
 
     # given a contractor's draft on the amounts step, logged in through a session cookie
     application = make_draft(user_a, orderer, tokyo_branch, guarantee_amount=None)

@@ -4,12 +4,10 @@ the fee and issues, the contractor sees the certificate and the key, and an orde
 
 from __future__ import annotations
 
-import importlib
 import re
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 
 from applications.models import Application
 from tests.factories import BankFactory
@@ -18,7 +16,6 @@ from .conftest import PDF_BYTES, REVIEW_PERMS, _staff
 
 PASSWORD = "correct horse battery staple"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "applications"
-seed_demo_rates = importlib.import_module("applications.migrations.0002_demo_fee_table").seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,8 +33,6 @@ def test_a_contractor_applies_a_clerk_issues_and_an_orderer_verifies_the_key(
 ):
     from playwright.sync_api import expect
 
-    if not apps.get_model("applications", "FeeRate").objects.exists():
-        seed_demo_rates(apps, None)  # a transactional test before this one may have flushed it
     bank = BankFactory()
     reviewer = _staff("reviewer", tokyo_branch, REVIEW_PERMS)
     base = live_server.url

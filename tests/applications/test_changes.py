@@ -126,7 +126,7 @@ def test_a_cancellation_needs_a_reason_and_no_document(issued, user_a):
     assert refused.value.code == "reason_required"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_approving_a_cancellation_ends_the_guarantee_in_the_same_real_transaction(
     user_a, orderer, tokyo_branch, reviewer
 ):

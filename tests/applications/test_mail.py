@@ -174,7 +174,7 @@ def test_a_cancellation_applied_on_approval_mails_once_that_it_was_cancelled(
     assert "認証キーの表示方法" not in text
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_transition_queues_and_sends_nothing(
     user_a, orderer, tokyo_branch, reviewer, two_addresses
 ):
