@@ -165,7 +165,10 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     disable_form = forms.TwoFactorDisableForm(request.POST if action == "disable" else None)
     try:
         if action == "start":
-            user_totp_enrolment_start(user=user)
+            try:
+                user_totp_enrolment_start(user=user)
+            except AccountError as error:  # already on (a second tab): say so on the page
+                messages.error(request, error.message)
             return redirect("accounts:two_factor")
         if action == "confirm" and confirm_form.is_valid():
             user_totp_enrolment_confirm(user=user, code=confirm_form.cleaned_data["code"])

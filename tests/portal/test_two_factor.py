@@ -296,3 +296,27 @@ def test_an_unconfirmed_device_does_not_change_the_login(client, user_a, clock):
     # then
     assert response["Location"] == "/"
     assert _logged_in(client)
+
+
+def test_a_right_code_straight_after_a_wrong_one_is_asked_to_wait(client, user_a, device_a, clock):
+    # given the right password and a wrong code (django-otp then waits a second before the next)
+    _login(client)
+    client.post("/accounts/login/code/", {"code": _wrong(_code(device_a))})
+
+    # when the right code comes in the same second
+    response = client.post("/accounts/login/code/", {"code": _code(device_a)})
+
+    # then it is refused with the message to wait, and works after the wait
+    assert "しばらく受け付けを停止しています" in response.content.decode()
+    assert not _logged_in(client)
+    clock.shift(dt.timedelta(seconds=2))
+    assert client.post("/accounts/login/code/", {"code": _code(device_a)}).status_code == 302
+
+
+def test_starting_the_set_up_again_when_it_is_on_changes_nothing(client_a, user_a, device_a):
+    # when a second tab sends the start while two-factor is on
+    response = client_a.post("/accounts/two-factor/", {"action": "start"}, follow=True)
+
+    # then it says so and the confirmed device is untouched
+    assert "二段階認証はすでに有効です。" in response.content.decode()
+    assert list(TOTPDevice.objects.filter(user=user_a)) == [device_a]
