@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -10,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import limits
 from .models import User
+from .selectors import user_login_needs_code
 from .services import user_password_set
 
 
@@ -34,8 +37,11 @@ class LoginLimitMixin:
         except forms.ValidationError:
             limits.login_failure_record(login_id=login_id, client=client)
             raise
-        limits.login_success_record(login_id=login_id)
+        self.login_succeeded(login_id)
         return cleaned
+
+    def login_succeeded(self, login_id: str) -> None:
+        limits.login_success_record(login_id=login_id)
 
 
 BLOCKED_MESSAGE = _(
@@ -58,6 +64,13 @@ class LoginForm(LoginLimitMixin, auth_forms.AuthenticationForm):
         self.fields["username"].label = _("ログインID")
         self.fields["password"].label = _("パスワード")
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
+
+    def login_succeeded(self, login_id: str) -> None:
+        # With two-factor on, the password is only half of the login: the login ID's failures are
+        # cleared when the code is right (accounts.views.login_code), so codes cannot be guessed
+        # without end by entering the password again between guesses.
+        if not user_login_needs_code(user=self.get_user()):
+            super().login_succeeded(login_id)
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
@@ -97,3 +110,42 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("登録メールアドレス")
+
+
+def normalize_code(value: str) -> str:
+    """A one-time code as typed: full-width digits, spaces and hyphens are normalised away."""
+    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", value or ""))
+
+
+class CodeField(forms.CharField):
+    """Six digits from the authenticator app."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("確認コード（6桁）"))
+        kwargs.setdefault(
+            "error_messages", {"required": _("認証アプリに表示されている6桁の確認コードを入力してください。")}
+        )
+        super().__init__(max_length=40, **kwargs)
+        self.widget.attrs.update({"autocomplete": "one-time-code", "inputmode": "numeric"})
+
+    def clean(self, value: Any) -> str:
+        code = normalize_code(super().clean(value))
+        if not re.fullmatch(r"[0-9]{6}", code):
+            raise forms.ValidationError(_("確認コードは6桁の数字で入力してください。"), code="format")
+        return code
+
+
+class CodeForm(forms.Form):
+    """The code of the login's second step, or of turning two-factor on."""
+
+    code = CodeField()
+
+
+class TwoFactorDisableForm(forms.Form):
+    password = forms.CharField(
+        label=_("現在のパスワード"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("現在のパスワードを入力してください。")},
+    )
+    code = CodeField()

@@ -1,17 +1,41 @@
-"""Login, logout, password change and password reset for the portal's users."""
+"""Login (with its one-time code step), logout, password change, password reset and two-factor
+set-up for the portal's users."""
 
 from __future__ import annotations
 
-from typing import Any
+import base64
+from typing import Any, cast
 
+import django_otp
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
 
-from . import forms
+from . import forms, limits
+from .decorators import contractor_required
+from .errors import AccountError
+from .models import User
+from .pending import pending_login_end, pending_login_get, pending_login_start
+from .selectors import user_login_needs_code, user_totp_device
+from .services import (
+    user_login_code_check,
+    user_totp_disable,
+    user_totp_enrolment_confirm,
+    user_totp_enrolment_start,
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -24,6 +48,59 @@ class LoginView(auth_views.LoginView):
         if user.is_staff and getattr(user, "contractor_id", None) is None:
             return reverse("admin:index")
         return super().get_default_redirect_url()
+
+    def form_valid(self, form: forms.LoginForm) -> HttpResponse:  # type: ignore[override]
+        user = form.get_user()
+        if user_login_needs_code(user=user):
+            # the password was right; the session gets its user only after the code
+            pending_login_start(self.request, user=user, next_url=self.get_redirect_url())
+            return redirect("accounts:login_code")
+        return super().form_valid(form)
+
+
+@sensitive_post_parameters("code")
+@csrf_protect
+@never_cache
+def login_code(request: HttpRequest) -> HttpResponse:
+    """The login's second step for users with two-factor on: the code from their authenticator."""
+    pending = pending_login_get(request)
+    if pending is None:
+        messages.error(
+            request,
+            _(
+                "確認コードの入力期限（5分）を過ぎたか、ログインの手続きが見つかりません。もう一度ログインしてください。"
+            ),
+        )
+        return redirect("accounts:login")
+    user, next_url = pending
+    form = forms.CodeForm(request.POST or None)
+    if request.method == "POST":
+        login_id = user.get_username()
+        client = limits.client_address(request)
+        if limits.login_blocked(login_id=login_id, client=client):
+            form.add_error(None, forms.BLOCKED_MESSAGE)
+        elif not form.is_valid():
+            limits.login_failure_record(login_id=login_id, client=client)
+        else:
+            try:
+                device = user_login_code_check(user=user, code=form.cleaned_data["code"])
+            except AccountError as error:
+                limits.login_failure_record(login_id=login_id, client=client)
+                form.add_error(None, error.message)
+            else:
+                pending_login_end(request)
+                auth_login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+                django_otp.login(request, device)
+                limits.login_success_record(login_id=login_id)
+                return redirect(_safe_next(request, next_url))
+    return render(request, "accounts/login_code.html", {"form": form})
+
+
+def _safe_next(request: HttpRequest, next_url: str) -> str:
+    allowed = url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return next_url if next_url and allowed else resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -69,3 +146,60 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
     title = gettext_lazy("パスワードの再設定")
+
+
+def _qr_svg(url: str) -> str:
+    """The authenticator's set-up URL as an SVG QR code (markup, no style attributes or scripts)."""
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=2)
+    return image.to_string(encoding="unicode")
+
+
+@sensitive_post_parameters("password", "code")
+@never_cache
+@contractor_required
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Whether two-factor is on; turning it on (QR code, secret, first code) and off."""
+    user = cast(User, request.user)  # contractor_required: a logged-in contractor's user
+    action = request.POST.get("action") if request.method == "POST" else None
+    confirm_form = forms.CodeForm(request.POST if action == "confirm" else None)
+    disable_form = forms.TwoFactorDisableForm(request.POST if action == "disable" else None)
+    try:
+        if action == "start":
+            try:
+                user_totp_enrolment_start(user=user)
+            except AccountError as error:  # already on (a second tab): say so on the page
+                messages.error(request, error.message)
+            return redirect("accounts:two_factor")
+        if action == "confirm" and confirm_form.is_valid():
+            user_totp_enrolment_confirm(user=user, code=confirm_form.cleaned_data["code"])
+            messages.success(
+                request, _("二段階認証を有効にしました。次回のログインから確認コードが必要です。")
+            )
+            return redirect("accounts:two_factor")
+        if action == "disable" and disable_form.is_valid():
+            user_totp_disable(
+                user=user,
+                password=disable_form.cleaned_data["password"],
+                code=disable_form.cleaned_data["code"],
+            )
+            messages.success(request, _("二段階認証を無効にしました。"))
+            return redirect("accounts:two_factor")
+    except AccountError as error:
+        form = disable_form if action == "disable" else confirm_form
+        if error.field in form.fields and error.field not in form.errors:
+            form.add_error(error.field, error.message)
+        else:
+            form.add_error(None, error.message)
+    confirmed = user_totp_device(user=user, confirmed=True)
+    pending = None if confirmed else user_totp_device(user=user, confirmed=False)
+    context = {
+        "enabled": confirmed is not None,
+        "pending": pending is not None,
+        "confirm_form": confirm_form,
+        "disable_form": disable_form,
+    }
+    if pending is not None:
+        secret = base64.b32encode(pending.bin_key).decode()
+        context["qr_svg"] = mark_safe(_qr_svg(pending.config_url))  # noqa: S308 - generated, not input
+        context["secret"] = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    return render(request, "accounts/two_factor.html", context)

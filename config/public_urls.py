@@ -8,6 +8,10 @@ PUBLIC_URL_NAMES: dict[str, str] = {
     "healthz": "load balancers and monitoring poll it; it shows no data",
     "set_language": "switching the screens between Japanese and English needs no login",
     "accounts:login": "contractors log in here",
+    "accounts:login_code": (
+        "the login's code step comes before there is a logged-in user; it acts only on a signed "
+        "pending login of the same session, valid 5 minutes"
+    ),
     "admin:login": "staff log in here (with a TOTP code in production)",
     "admin:logout": "logging out needs no login and shows nothing",
     "accounts:logout": "logging out needs no login and shows nothing",

@@ -22,6 +22,8 @@ MATRIX = [
     ("post", "/keys/{n}/", LOGIN, 200, 404, 403),
     ("get", "/accounts/password/", LOGIN, 200, 200, 200),
     ("get", "/accounts/login/", 200, 302, 302, 302),
+    ("get", "/accounts/login/code/", 302, 302, 302, 302),  # no pending login: back to the login page
+    ("get", "/accounts/two-factor/", LOGIN, 200, 200, 403),
     ("get", "/accounts/password/reset/", 200, 200, 200, 200),
     ("get", "/accounts/password/reset/sent/", 200, 200, 200, 200),
     ("get", "/accounts/password/reset/complete/", 200, 200, 200, 200),

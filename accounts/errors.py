@@ -1,0 +1,9 @@
+"""The accounts domain's one exception, with a machine-readable code and a message for people."""
+
+
+class AccountError(Exception):
+    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
