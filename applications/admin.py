@@ -466,7 +466,9 @@ class _PaperworkAdmin(BranchScopedAdmin):
         ]
 
     def pdf_response(self, obj: Any) -> HttpResponse:
-        raise NotImplementedError
+        """The PDF of ``obj``: each admin using this mixin renders its own document (an abstract
+        hook; ModelAdmin's metaclass rules out ``abc``)."""
+        raise NotImplementedError(f"{type(self).__name__} must say which PDF it renders")
 
     def pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """The document rendered now, for staff of the guarantee's branch (head office: all)."""
