@@ -6,6 +6,8 @@ alerts, not a reason for a load balancer to take the web process out of service.
 
 from __future__ import annotations
 
+import functools
+
 import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -25,12 +27,17 @@ def _database() -> str:
     return "ok"
 
 
+@functools.cache
+def _redis_client(url: str) -> redis.Redis:
+    # One connection pool per process: monitoring polls often, and a connection per poll is waste.
+    return redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+
+
 def _redis() -> str:
     if not settings.REDIS_URL:
         return "not_configured"
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
-        client.ping()
+        _redis_client(settings.REDIS_URL).ping()
     except redis.RedisError:
         return "error"
     return "ok"
