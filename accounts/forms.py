@@ -73,22 +73,6 @@ class LoginForm(LoginLimitMixin, auth_forms.AuthenticationForm):
             super().login_succeeded(login_id)
 
 
-class PasswordChangeForm(auth_forms.PasswordChangeForm):
-    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
-        super().__init__(user, *args, **kwargs)
-        self.fields["old_password"].label = _("現在のパスワード")
-        self.fields["new_password1"].label = _("新しいパスワード")
-        self.fields["new_password2"].label = _("新しいパスワード（確認）")
-        self.fields["new_password1"].help_text = _(
-            "12文字以上で、ログインIDや会社名に似ていないもの、数字だけでないものにしてください。"
-        )
-
-    def save(self, commit: bool = True) -> User:
-        user: User = self.user
-        user_password_set(user=user, new_password=self.cleaned_data["new_password1"])
-        return user
-
-
 class SetPasswordForm(auth_forms.SetPasswordForm):
     """The new password of a reset by e-mail."""
 
@@ -104,6 +88,14 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
         user: User = self.user
         user_password_set(user=user, new_password=self.cleaned_data["new_password1"])
         return user
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm, SetPasswordForm):
+    """The new password, as in SetPasswordForm, after the current one."""
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.fields["old_password"].label = _("現在のパスワード")
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

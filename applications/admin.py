@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from guarantees.admin import BranchScopedAdmin
+from guarantees.admin import BranchScopedAdmin, ReadOnlyAdminMixin
 from guarantees.errors import GuaranteeError
 from guarantees.fields import YenField
 from guarantees.formatting import yen
@@ -39,6 +39,7 @@ from .models import (
     WithdrawalRequest,
 )
 from .pdf import fee_statement_available
+from .views import document_response
 
 State = Application.State
 
@@ -213,7 +214,7 @@ class ApplicationAdmin(BranchScopedAdmin):
             "original": application,
             "form": form,
         }
-        return TemplateResponse(request, "admin/applications/application/action_form.html", context)
+        return TemplateResponse(request, "admin/portal/action_form.html", context)
 
     def review_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         return self._run(
@@ -292,13 +293,7 @@ class ApplicationAdmin(BranchScopedAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         application = get_object_or_404(self.get_queryset(request), pk=pk)
-        document = get_object_or_404(application.documents, pk=document_pk)
-        return FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
-        )
+        return document_response(get_object_or_404(application.documents, pk=document_pk))
 
 
 class _RateAdminBase(admin.ModelAdmin):
@@ -441,7 +436,7 @@ class WithdrawalLineInline(_ReadOnlyInline):
     readonly_fields = ["category", "payee", "amount"]
 
 
-class _PaperworkAdmin(BranchScopedAdmin):
+class _PaperworkAdmin(ReadOnlyAdminMixin, BranchScopedAdmin):
     """Staff read the contractor's paperwork of their branch (and download it as PDF); the contractor
     writes it."""
 
@@ -475,15 +470,6 @@ class _PaperworkAdmin(BranchScopedAdmin):
         if not self.has_view_permission(request):
             raise Http404
         return self.pdf_response(get_object_or_404(self.get_queryset(request), pk=pk))
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(AdvanceUsePlan)

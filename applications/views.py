@@ -291,7 +291,11 @@ def application_discard(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     application = _own(request, pk)
-    document = get_object_or_404(application.documents, pk=document_pk)
+    return document_response(get_object_or_404(application.documents, pk=document_pk))
+
+
+def document_response(document: ApplicationDocument) -> FileResponse:
+    """An uploaded document as a download, for its contractor and for staff in admin."""
     return FileResponse(
         document.file.open("rb"),
         as_attachment=True,

@@ -41,6 +41,20 @@ def staff_branch_id(request: HttpRequest) -> int | None:
     return user.branch_id
 
 
+class ReadOnlyAdminMixin:
+    """Records that only the portal writes (audit rows, attempts, sent mail): staff may look, never
+    add, change or delete."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class BranchScopedAdmin(admin.ModelAdmin):
     """A clerk with a branch sees and acts on that branch's guarantees only."""
 
@@ -367,8 +381,9 @@ class GuaranteeAdmin(BranchScopedAdmin):
             "opts": self.model._meta,
             "original": guarantee,
             "form": form,
+            "submit_label": _("登録する"),
         }
-        return TemplateResponse(request, "admin/guarantees/guarantee/action_form.html", context)
+        return TemplateResponse(request, "admin/portal/action_form.html", context)
 
 
 class _AdminActionError(Exception):
@@ -376,19 +391,10 @@ class _AdminActionError(Exception):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(BranchScopedAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, BranchScopedAdmin):
     branch_lookup = "guarantee__branch"
     list_display = ["created_at", "action", "actor", "guarantee", "data"]
     list_filter = ["action", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["guarantee__number", "actor__username"]
     list_select_related = ["actor", "guarantee"]
     show_full_result_count = False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -8,12 +8,14 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from guarantees.admin import ReadOnlyAdminMixin
+
 from . import selectors
 from .models import VerificationAttempt
 
 
 @admin.register(VerificationAttempt)
-class VerificationAttemptAdmin(admin.ModelAdmin):
+class VerificationAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "created_at",
         "outcome",
@@ -33,15 +35,6 @@ class VerificationAttemptAdmin(admin.ModelAdmin):
     @admin.display(description=_("接続元（ハッシュ）"))
     def short_client(self, attempt: VerificationAttempt) -> str:
         return attempt.client_hash[:12]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
