@@ -5,5 +5,5 @@ from . import views
 app_name = "authkeys"
 
 urlpatterns = [
-    path("<str:number>/", views.authkey_display, name="display"),
+    path("<contract_number:number>/", views.authkey_display, name="display"),
 ]

@@ -8,11 +8,13 @@ app_name = "documents"
 
 urlpatterns = [
     path(
-        "certificates/<str:number>/v<int:version>.pdf",
+        "certificates/<contract_number:number>/v<int:version>.pdf",
         pdf_views.certificate_download,
         name="certificate",
     ),
-    path("keys/<str:number>/notice.pdf", pdf_views.authkey_notice_download, name="authkey_notice"),
+    path(
+        "keys/<contract_number:number>/notice.pdf", pdf_views.authkey_notice_download, name="authkey_notice"
+    ),
     path(
         "verified/<str:token>/certificate.pdf",
         pdf_views.verified_certificate_download,

@@ -16,6 +16,9 @@ from guarantees.models import Contractor, Guarantee
 from . import selectors
 from .models import Certificate
 
+# Reversed once per page to build the row links (each row appends its own number).
+_PLACEHOLDER = "0000000000"
+
 
 def _current_user_contractor(request: HttpRequest) -> Contractor:
     contractor = getattr(request.user, "contractor", None)
@@ -56,8 +59,8 @@ def guarantee_list(request: HttpRequest) -> HttpResponse:
             "status_filters": selectors.STATUS_FILTERS,
             "page_query": params.urlencode(),
             # Row links are built from these prefixes: one reverse() per page instead of two per row.
-            "detail_prefix": reverse("certificates:detail", args=["0"])[: -len("0/")],
-            "key_prefix": reverse("authkeys:display", args=["0"])[: -len("0/")],
+            "detail_prefix": reverse("certificates:detail", args=[_PLACEHOLDER])[: -len(_PLACEHOLDER + "/")],
+            "key_prefix": reverse("authkeys:display", args=[_PLACEHOLDER])[: -len(_PLACEHOLDER + "/")],
         },
     )
 

@@ -1,7 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
+from .converters import ContractNumberConverter
 from .health import healthz
+
+register_converter(ContractNumberConverter, "contract_number")
 
 handler500 = "config.errors.server_error"
 

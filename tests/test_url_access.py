@@ -12,6 +12,7 @@ from config.public_urls import PUBLIC_NAMESPACES, PUBLIC_URL_NAMES
 SAMPLE_VALUES = {
     "int": "1",
     "str": "1070000473",
+    "contract_number": "1070000473",
     "slug": "sample",
     "path": "sample",
     "uuid": "00000000-0000-0000-0000-000000000000",

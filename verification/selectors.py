@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from certificates.models import Certificate
+from certificates.selectors import contractor_guarantee
 from certificates.tokens import read_verified_access_token
 from guarantees.formatting import to_wareki
 from guarantees.models import Guarantee
@@ -126,9 +127,9 @@ def verified_certificate(*, token: str, version: int | None = None) -> VerifiedC
 
 def guarantee_of_contractor(*, user: User, number: str) -> Guarantee | None:
     """The guarantee ``number`` when it belongs to the user's contractor; None otherwise (→ 404)."""
-    if not user.is_authenticated or user.contractor_id is None:
+    if not user.is_authenticated or user.contractor is None:
         return None
-    return Guarantee.objects.filter(number=number, contractor_id=user.contractor_id).first()
+    return contractor_guarantee(contractor=user.contractor, number=number)
 
 
 def verification_history(*, guarantee: Guarantee) -> QuerySet[VerificationAttempt]:

@@ -7,5 +7,5 @@ app_name = "verification"
 urlpatterns = [
     path("", views.verify, name="verify"),
     path("result/<str:token>/", views.result, name="result"),
-    path("history/<str:number>/", views.history, name="history"),
+    path("history/<contract_number:number>/", views.history, name="history"),
 ]
