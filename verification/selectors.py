@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, F, FilteredRelation, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -182,3 +182,41 @@ def failure_spike(*, now: dt.datetime | None = None) -> FailureSpike | None:
         window_minutes=settings.VERIFICATION_ALERT_WINDOW // 60,
         numbers=counts["numbers"],
     )
+
+
+# --- The key lookup of a verification --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyCandidate:
+    """A number's live key digest with its guarantee and every certificate version, newest first."""
+
+    digest: str
+    guarantee: Guarantee
+    versions: list[Certificate]
+
+
+def key_candidates(*, numbers: list[str]) -> dict[str, KeyCandidate]:
+    """Number → its live key and certificates, for the electronic guarantees among ``numbers``.
+    One query however many numbers: the certificate versions joined to their guarantee and to the
+    guarantee's live key (a paper guarantee, with neither, is simply absent)."""
+    if not numbers:
+        return {}
+    rows = (
+        Certificate.objects.annotate(
+            live_key=FilteredRelation(
+                "guarantee__auth_keys", condition=Q(guarantee__auth_keys__revoked_at__isnull=True)
+            )
+        )
+        .filter(guarantee__number__in=numbers, live_key__isnull=False)
+        .annotate(key_digest=F("live_key__digest"))
+        .select_related("guarantee")
+        .order_by("guarantee_id", "-version")
+    )
+    found: dict[str, KeyCandidate] = {}
+    for row in rows:
+        number = row.guarantee.number
+        if number not in found:
+            found[number] = KeyCandidate(digest=row.key_digest, guarantee=row.guarantee, versions=[])
+        found[number].versions.append(row)
+    return found
