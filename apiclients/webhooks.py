@@ -63,7 +63,11 @@ def webhook_deliver(row: WebhookDelivery) -> bool:
     body = webhook_body(row)
     status: int | None = None
     error = ""
-    if not client.webhook_url or not client.webhook_secret_ciphertext or not client.is_active:
+    if (
+        not client.webhook_url.startswith(("https://", "http://"))
+        or not client.webhook_secret_ciphertext
+        or not client.is_active
+    ):
         _finish(row, state=State.FAILED, last_error="no webhook URL, secret or active client")
         return False
     secret = credentials.decrypt_secret(client_id=client.pk, ciphertext=client.webhook_secret_ciphertext)
