@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import importlib.util
 from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 from django.test import Client
@@ -28,7 +32,9 @@ class System:
 
 def registered_system(**fields: object) -> System:
     client = ApiClientFactory(**fields)
-    return System(client=client, credentials=api_credentials_issue(client=client, issued_by=None))
+    credentials = api_credentials_issue(client=client, issued_by=None)
+    client.refresh_from_db()
+    return System(client=client, credentials=credentials)
 
 
 @pytest.fixture
@@ -62,3 +68,17 @@ def current_guarantee(**overrides: object):
 @pytest.fixture
 def advance(db):
     return current_guarantee()
+
+
+EXAMPLE_CLIENT = Path(__file__).resolve().parents[2] / "docs" / "examples" / "verify_client.py"
+
+
+@functools.cache
+def example_client() -> ModuleType:
+    """docs/examples/verify_client.py, the documented client, loaded as a module."""
+    spec = importlib.util.spec_from_file_location("verify_client", EXAMPLE_CLIENT)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
