@@ -22,7 +22,7 @@ def _run(live_server, api_key: str | None, *args: str) -> tuple[int, object]:
     if api_key:
         command += ["--api-key", api_key]
     # -I: the example needs nothing but the standard library (no project path, no site packages).
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603 - our own interpreter and file
         [command[0], "-I", *command[1:], *args], capture_output=True, text=True, timeout=120, check=False
     )
     assert done.stderr == ""
