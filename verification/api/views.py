@@ -279,9 +279,9 @@ class VerificationBatchApi(_ApiView):
         items = data.get("items") if isinstance(data, dict) else None
         limit = settings.VERIFICATION_BATCH_MAX_ITEMS
         if not isinstance(items, list) or not 1 <= len(items) <= limit or not all(map(_is_item, items)):
-            message = _("items に1件から%(limit)d件までの番号と認証キーを指定してください。") % {
-                "limit": limit
-            }
+            message = _(
+                "items に1件から%(limit)d件まで、contract_number と auth_key の文字列で指定してください。"
+            ) % {"limit": limit}
             return _error_response(
                 verification_malformed(client=self.asker(request), channel=self.channel, message=message)
             )

@@ -1,0 +1,106 @@
+"""Benchmark: 100 pairs in one ``POST /api/v1/verifications/batch`` against 100 single calls.
+
+Same server, same run, same pairs (right number and key, drawn from 200 random contracts of the
+100,000 in the bench database), both with an API client's key: throughput in verified pairs per
+second with wrk, and the ratio (target ≥ 10 ×). Every pair is still limited (the Lua script runs for
+every call, the quota counts every item) and recorded (one attempt row per pair).
+
+Run: ``make bench`` or ``.venv/bin/python bench/verify_batch.py``. Shares bench/verify.py's database,
+seeding and gunicorn set-up (the first run seeds, several minutes). Targets only 127.0.0.1.
+Environment: as bench/verify.py (BENCH_VERIFY_DATABASE_URL, BENCH_VERIFY_REDIS_URL, BENCH_VERIFY_PORT,
+BENCH_SECONDS).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+
+import verify as bench  # bench/verify.py: database, gunicorn, wrk helpers
+
+BATCH = 100
+TARGET = 10.0
+
+
+def _api_key() -> str:
+    """A bench API client with credentials and a quota no run reaches."""
+    from apiclients.models import ApiClient
+    from apiclients.services import api_credentials_issue
+    from guarantees.models import Orderer
+
+    client, _created = ApiClient.objects.update_or_create(
+        name="bench batch client",
+        defaults={
+            "orderer": Orderer.objects.order_by("pk")[0],
+            "contact_name": "bench",
+            "contact_email": "bench@example.jp",
+            "quota_per_hour": 10**9,
+            "failures_per_hour": 10**9,
+        },
+    )
+    return api_credentials_issue(client=client, issued_by=None).api_key
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        print("wrk is missing: install the Debian package wrk (make bench installs APT_BENCH)")
+        return 1
+    started = time.monotonic()
+    bench._prepare_database()
+    bench._django()
+    pairs = bench._sample_pairs()
+    key = _api_key()
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {key}"}
+    batches = [
+        json.dumps(
+            {"items": [{"contract_number": n, "auth_key": k} for n, k in (pairs * 2)[start : start + BATCH]]}
+        )
+        for start in range(0, len(pairs), BATCH)
+    ]
+    scenarios = {
+        "100 single calls (pairs/s)": (
+            bench._lua([("POST", "/api/v1/verifications", headers, bench._json(n, k)) for n, k in pairs]),
+            1,
+        ),
+        "one batch of 100 (pairs/s)": (
+            bench._lua([("POST", "/api/v1/verifications/batch", headers, body) for body in batches]),
+            BATCH,
+        ),
+    }
+    server = bench._start_gunicorn()
+    try:
+        figures = {name: bench._wrk(name, lua, bench.SECONDS) for name, (lua, _n) in scenarios.items()}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    pairs_per_second = {name: figures[name]["rps"] * n for name, (_lua, n) in scenarios.items()}
+    single, batched = pairs_per_second.values()
+    ratio = batched / single
+    print(
+        f"\nverify_batch: gunicorn {bench.WORKERS} sync workers,",
+        f"wrk -t2 -c{bench.CONNECTIONS} -d{bench.SECONDS}s",
+    )
+    print(f"{'scenario':32} {'calls/s':>9} {'pairs/s':>9} {'p99 ms':>8} {'non-2xx/3xx':>12}")
+    for name, figure in figures.items():
+        print(
+            f"{name:32} {figure['rps']:9.0f} {pairs_per_second[name]:9.0f} {figure['p99_ms']:8.2f}"
+            f" {figure['bad_responses']:12d}"
+        )
+    print(
+        f"batch / single throughput: {ratio:.1f} x (target >= {TARGET:.0f} x):",
+        "met" if ratio >= TARGET else "NOT met",
+    )
+    print(f"total time {time.monotonic() - started:.0f} s")
+    results = bench.ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    (results / "verify_batch.json").write_text(
+        json.dumps({"figures": figures, "pairs_per_second": pairs_per_second, "ratio": ratio}, indent=2)
+    )
+    bad = sum(int(figure["bad_responses"]) for figure in figures.values())
+    return 1 if bad or ratio < TARGET else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
