@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 
 import verify as bench  # bench/verify.py: database, gunicorn, wrk helpers
 
@@ -41,6 +44,24 @@ def _api_key() -> str:
         },
     )
     return api_credentials_issue(client=client, issued_by=None).api_key
+
+
+def _start_gunicorn(*, wait: float = 180) -> subprocess.Popen[bytes]:
+    """bench/verify.py's server, waited for longer: on a loaded machine start-up takes a while."""
+    command = [str(bench.ROOT / ".venv" / "bin" / "gunicorn"), "verify:application"]
+    command += ["--bind", f"127.0.0.1:{bench.PORT}", "--workers", str(bench.WORKERS)]
+    command += ["--worker-class", "sync", "--log-level", "warning", "--timeout", "120"]
+    server = subprocess.Popen(command, cwd=bench.ROOT, env=bench._env())
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{bench.PORT}/bench/bare", timeout=2) as response:
+                if response.status == 200:
+                    return server
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.5)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
 
 
 def main() -> int:
@@ -69,7 +90,7 @@ def main() -> int:
             BATCH,
         ),
     }
-    server = bench._start_gunicorn()
+    server = _start_gunicorn()
     try:
         figures = {name: bench._wrk(name, lua, bench.SECONDS) for name, (lua, _n) in scenarios.items()}
     finally:
