@@ -45,6 +45,9 @@ class PrivateRedis:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
+    def client(self) -> redis.Redis:
+        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=2, socket_connect_timeout=2)
+
     def start(self) -> None:
         self.process = subprocess.Popen(  # noqa: S603 - a fixed binary with fixed arguments
             [
