@@ -26,8 +26,8 @@ def private_redis() -> Iterator[PrivateRedis]:
 def _reset_producer_pools() -> None:
     """Forget the connections to the previous broker (kombu keeps pools per URL, process-wide)."""
     kombu.pools.reset()
-    celery_app._pool = None  # noqa: SLF001
-    celery_app.amqp._producer_pool = None  # noqa: SLF001
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture
@@ -36,12 +36,11 @@ def broker(private_redis: PrivateRedis) -> Iterator[PrivateRedis]:
     conf = celery_app.conf
     saved = conf.task_always_eager, conf.broker_url
     _reset_producer_pools()
-    conf.task_always_eager = False
-    conf.broker_url = private_redis.url
+    conf.update(task_always_eager=False, broker_url=private_redis.url)
     yield private_redis
     private_redis.resume()
     _reset_producer_pools()
-    conf.task_always_eager, conf.broker_url = saved
+    conf.update(task_always_eager=saved[0], broker_url=saved[1])
 
 
 @pytest.fixture

@@ -82,7 +82,9 @@ def test_with_the_broker_up_the_submission_hands_the_mail_to_a_worker(broker, cl
 
 
 @pytest.mark.parametrize("fault", FAULTS)
-def test_issuing_a_certificate_with_the_broker_down_keeps_the_certificate(broker, contractor_a, orderer, fault):
+def test_issuing_a_certificate_with_the_broker_down_keeps_the_certificate(
+    broker, contractor_a, orderer, fault
+):
     # given the broker stopped or paused
     break_redis(broker, fault)
 
