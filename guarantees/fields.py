@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 _YEN_NOISE = re.compile(r"[\s,，、円¥￥]")
@@ -97,5 +98,6 @@ class BusinessDateField(forms.DateField):
         attrs = super().widget_attrs(widget)
         if getattr(widget, "input_type", "") == "date":
             attrs.setdefault("min", EARLIEST_DATE.isoformat())
-            attrs.setdefault("max", latest_date().isoformat())
+            # Lazy: the field is built once per process, the last day moves on with the calendar.
+            attrs.setdefault("max", lazy(lambda: latest_date().isoformat(), str)())
         return attrs

@@ -137,8 +137,12 @@ def test_gunicorns_access_line_keeps_the_key_out():
     request = SimpleNamespace(headers=[("REFERER", environ["HTTP_REFERER"])])
 
     records: list[logging.LogRecord] = []
-    capture = logging.Handler()
-    capture.emit = records.append  # type: ignore[method-assign]
+
+    class Capture(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    capture = Capture()
     logger.access_log.addHandler(capture)
 
     # when a request is logged
