@@ -40,14 +40,20 @@ def _is_document(response: HttpResponse) -> bool:
     )
 
 
+def _logged_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
 class PrivateNoStoreMiddleware:
     def __init__(self, get_response: Middleware) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Asked before the view: DRF views replace request.user with their own (anonymous) user.
+        logged_in = _logged_in(request)
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated) or _is_document(response):
+        if logged_in or _logged_in(request) or _is_document(response):
             patch_cache_control(response, private=True, no_store=True)
         return response
 
