@@ -38,6 +38,8 @@ from dataclasses import dataclass
 import redis
 from django.conf import settings
 from django.utils.crypto import salted_hmac
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from config.client_address import HasMeta
 from config.client_address import client_address as shared_client_address
@@ -127,8 +129,14 @@ def _login_args() -> list[int]:
 
 @functools.cache
 def _redis(url: str, timeout: float) -> redis.Redis:
+    # One retry (a pooled connection Redis dropped on a restart), not redis-py's default of three
+    # with backoff: a Redis that does not answer costs a login at most twice the timeout.
     return redis.Redis.from_url(
-        url, socket_connect_timeout=timeout, socket_timeout=timeout, health_check_interval=30
+        url,
+        socket_connect_timeout=timeout,
+        socket_timeout=timeout,
+        health_check_interval=30,
+        retry=Retry(NoBackoff(), 1),
     )
 
 
