@@ -6,6 +6,7 @@ The shared Redis of the machine is never touched (tests/faults/own_redis.py)."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -201,3 +202,42 @@ def test_an_smtp_server_answering_421_delays_the_reset_mail_but_loses_and_double
     row.refresh_from_db()
     assert row.state == "sent"
     assert OutboxMessage.objects.count() == 1
+
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "faults"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_the_browser_a_login_with_redis_down_shows_the_japanese_message(
+    own_redis: OwnRedis, browser: Any, live_server: Any, contractor_a: Any
+) -> None:
+    # given a contractor, and Redis down
+    UserFactory(username="alpha", contractor=contractor_a)
+    own_redis.stop()
+    context = browser.new_context(
+        base_url=live_server.url, locale="ja-JP", viewport={"width": 1280, "height": 800}
+    )
+    page = context.new_page()
+    try:
+        # when the contractor logs in
+        page.goto("/accounts/login/")
+        page.get_by_label("ログインID").fill("alpha")
+        page.get_by_label("パスワード").fill(PASSWORD)
+        with page.expect_response(lambda response: response.request.method == "POST") as answer:
+            page.get_by_role("button", name="ログイン").click()
+
+        # then the page says what happened, with the login form to try again
+        assert answer.value.status == 503
+        assert LOGIN_UNAVAILABLE in page.content()
+        assert page.get_by_label("ログインID").input_value() == "alpha"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "login-redis-down.png"), full_page=True)
+
+        # and the password reset page says the same for its request
+        page.goto("/accounts/password/reset/")
+        page.get_by_label("登録メールアドレス").fill("alpha@example.jp")
+        page.get_by_role("button", name="送信する").click()
+        assert RESET_UNAVAILABLE in page.content()
+        page.screenshot(path=str(ARTIFACTS / "password-reset-redis-down.png"), full_page=True)
+    finally:
+        context.close()
