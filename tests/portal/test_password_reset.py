@@ -4,9 +4,11 @@ per client, and the same work whether an account has the address or not."""
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from notifications.models import OutboxMessage
@@ -179,3 +181,33 @@ def test_the_mail_for_an_address_no_account_has_is_not_sent(client, alpha_with_m
     row = OutboxMessage.objects.get()
     assert row.state == "failed"
     assert "no active account" in row.last_error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_concurrent_requests_for_one_address_queue_one_mail(user_a, settings):
+    # given a registered address and limits high enough to let all requests through
+    settings.PASSWORD_RESET_REQUESTS_PER_ADDRESS = 100
+    settings.PASSWORD_RESET_REQUESTS_PER_CLIENT = 100
+    user_a.email = "alpha@example.jp"
+    user_a.save()
+    barrier = threading.Barrier(20)
+    statuses: list[int] = []
+
+    def request() -> None:
+        try:
+            browser = Client()
+            barrier.wait(timeout=60)
+            statuses.append(browser.post(RESET, {"email": "alpha@example.jp"}).status_code)
+        finally:
+            connection.close()
+
+    # when twenty requests come at once
+    threads = [threading.Thread(target=request) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    # then every request got the same answer, and one row (one mail) was queued
+    assert statuses == [302] * 20
+    assert OutboxMessage.objects.filter(kind="password_reset").count() == 1
