@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from . import limits
+from .devices import known_device
 from .models import User
 from .selectors import user_login_needs_code, user_login_refused_without_code
 from .services import user_password_set
@@ -35,6 +36,7 @@ class LoginLimitMixin:
     error_messages: dict[str, Any]
     limiter_unavailable = False
     retry_after = 0
+    device: str | None = None  # this browser, when it is a known device of the login ID
 
     def clean(self) -> dict[str, Any]:
         login_id = self.cleaned_data.get("username") or ""
@@ -42,8 +44,9 @@ class LoginLimitMixin:
             # nothing is compared: the fields' own messages say what is missing
             return super().clean()  # type: ignore[misc]
         client = limits.client_address(self.request)
+        self.device = known_device(self.request, login_id=login_id)
         try:
-            decision = limits.login_attempt_reserve(login_id=login_id, client=client)
+            decision = limits.login_attempt_reserve(login_id=login_id, client=client, device=self.device)
         except limits.LimiterUnavailable:
             logger.error("Login refused: the login limits' Redis is unavailable.")
             self.limiter_unavailable = True
@@ -59,17 +62,17 @@ class LoginLimitMixin:
 
     def login_succeeded(self, login_id: str, client: str) -> None:
         """The password (and, in the admin's form, the code) was right: a complete login."""
-        login_attempt_settle(login_id=login_id, client=client, complete=True)
+        login_attempt_settle(login_id=login_id, client=client, device=self.device, complete=True)
 
 
-def login_attempt_settle(*, login_id: str, client: str, complete: bool) -> None:
+def login_attempt_settle(*, login_id: str, client: str, device: str | None, complete: bool) -> None:
     """Give back a right attempt's reserved failure; a ``complete`` login also clears this client's
-    failures for the login ID. Redis failing here does not undo a right login: the reservation then
-    simply runs out with its window."""
+    (or device's) failures for the login ID. Redis failing here does not undo a right login: the
+    reservation then simply runs out with its window."""
     try:
-        limits.login_attempt_refund(login_id=login_id, client=client)
+        limits.login_attempt_refund(login_id=login_id, client=client, device=device)
         if complete:
-            limits.login_completed(login_id=login_id, client=client)
+            limits.login_completed(login_id=login_id, client=client, device=device)
     except limits.LimiterUnavailable:
         logger.warning("A right login's reserved failure could not be given back (Redis unavailable).")
 
@@ -132,7 +135,7 @@ class LoginForm(LoginLimitMixin, auth_forms.AuthenticationForm):
         # the code is right (accounts.views.login_code), so codes cannot be guessed without end by
         # entering the password again between guesses.
         complete = not user_login_needs_code(user=self.get_user())
-        login_attempt_settle(login_id=login_id, client=client, complete=complete)
+        login_attempt_settle(login_id=login_id, client=client, device=self.device, complete=complete)
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):

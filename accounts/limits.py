@@ -9,7 +9,9 @@ logins"):
 - per client for all login IDs: ``LOGIN_FAILURES_PER_CLIENT`` (20) per window.
 
 So a stranger who types wrong passwords for someone's login ID blocks that login ID from *their own*
-address only; the owner, elsewhere, still gets in, until the ceiling (many addresses) is reached.
+address only; the owner, elsewhere, still gets in, until the ceiling (many addresses) is reached; and
+from a browser where the login ID logged in before (a known device, accounts.devices) attempts count
+on that device's own counter only, so even the ceiling does not keep the owner out of it.
 
 An attempt *reserves* a failure on each counter before the password or code is compared, checking
 and reserving in one Lua script (``login_attempt_reserve``): concurrent wrong guesses can never get
@@ -107,13 +109,17 @@ def _key(scope: str, *values: str) -> str:
     return f"{settings.LOGIN_REDIS_PREFIX}:{scope}:{digest[:40]}"
 
 
-def _login_keys(*, login_id: str, client: str) -> list[str]:
+def _login_keys(*, login_id: str, client: str, device: str | None = None) -> list[str]:
     login_id = normalize_login_id(login_id)
+    if device is not None:  # a known device of the login ID (accounts.devices): its own counter only
+        return [_key("id-device", login_id, device)]
     return [_key("id-client", login_id, client), _key("id", login_id), _key("client", client)]
 
 
-def _login_args() -> list[int]:
+def _login_args(*, device: str | None = None) -> list[int]:
     window = settings.LOGIN_FAILURE_WINDOW * 1000
+    if device is not None:
+        return [settings.LOGIN_FAILURES_PER_ID_CLIENT, window]
     return [
         settings.LOGIN_FAILURES_PER_ID_CLIENT,
         window,
@@ -200,23 +206,27 @@ def _get(key: str) -> int:
 # --- Logins --------------------------------------------------------------------------------------
 
 
-def login_attempt_reserve(*, login_id: str, client: str) -> Decision:
+def login_attempt_reserve(*, login_id: str, client: str, device: str | None = None) -> Decision:
     """Reserve one failure for this login ID and client before the password or code is compared.
 
     Refused (nothing reserved) while any of the three limits holds, the right password included.
+    From a known ``device`` of the login ID only that device's own counter applies.
     """
-    return _reserve(_login_keys(login_id=login_id, client=client), _login_args(), LOGIN_LIMITS)
+    names = ("id_device",) if device is not None else LOGIN_LIMITS
+    return _reserve(
+        _login_keys(login_id=login_id, client=client, device=device), _login_args(device=device), names
+    )
 
 
-def login_attempt_refund(*, login_id: str, client: str) -> None:
+def login_attempt_refund(*, login_id: str, client: str, device: str | None = None) -> None:
     """Give back the failure reserved for an attempt whose password or code was right."""
-    _refund(_login_keys(login_id=login_id, client=client))
+    _refund(_login_keys(login_id=login_id, client=client, device=device))
 
 
-def login_completed(*, login_id: str, client: str) -> None:
-    """A complete login (password and, when owed, the code): this client's failures for the login ID
-    are cleared. The ceiling and the client's own counter run out by themselves."""
-    _delete(_login_keys(login_id=login_id, client=client)[0])
+def login_completed(*, login_id: str, client: str, device: str | None = None) -> None:
+    """A complete login (password and, when owed, the code): this client's (or device's) failures
+    for the login ID are cleared. The ceiling and the client's own counter run out by themselves."""
+    _delete(_login_keys(login_id=login_id, client=client, device=device)[0])
 
 
 def login_failures_counted(*, login_id: str, client: str) -> dict[str, int]:

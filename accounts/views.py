@@ -27,6 +27,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from . import forms, limits
 from .decorators import contractor_required
+from .devices import known_device, known_device_remember
 from .errors import AccountError
 from .models import User
 from .pending import pending_login_end, pending_login_get, pending_login_start
@@ -59,7 +60,9 @@ class LoginView(auth_views.LoginView):
             # the password was right; the session gets its user only after the code
             pending_login_start(self.request, user=user, next_url=self.get_redirect_url())
             return redirect("accounts:login_code")
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        known_device_remember(self.request, response, login_id=user.get_username())
+        return response
 
     def form_invalid(self, form: forms.LoginForm) -> HttpResponse:  # type: ignore[override]
         return forms.refusal_response(form, super().form_invalid(form))
@@ -97,8 +100,9 @@ def login_code(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         login_id = user.get_username()
         client = limits.client_address(request)
+        browser = known_device(request, login_id=login_id)
         try:
-            decision = limits.login_attempt_reserve(login_id=login_id, client=client)
+            decision = limits.login_attempt_reserve(login_id=login_id, client=client, device=browser)
         except limits.LimiterUnavailable:
             logger.error("Login code refused: the login limits' Redis is unavailable.")
             return _refused(
@@ -120,8 +124,12 @@ def login_code(request: HttpRequest) -> HttpResponse:
             pending_login_end(request)
             auth_login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             django_otp.login(request, device)
-            forms.login_attempt_settle(login_id=login_id, client=client, complete=True)
-            return redirect(_safe_next(request, next_url, staff=user.is_staff and user.contractor_id is None))
+            forms.login_attempt_settle(login_id=login_id, client=client, device=browser, complete=True)
+            response = redirect(
+                _safe_next(request, next_url, staff=user.is_staff and user.contractor_id is None)
+            )
+            known_device_remember(request, response, login_id=login_id)
+            return response
     return render(request, "accounts/login_code.html", {"form": form})
 
 

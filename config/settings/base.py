@@ -280,6 +280,9 @@ LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
 LOGIN_FAILURES_PER_ID_CLIENT = env_int("LOGIN_FAILURES_PER_ID_CLIENT", 5)
 LOGIN_FAILURES_PER_ID = env_int("LOGIN_FAILURES_PER_ID", 50)
 LOGIN_FAILURES_PER_CLIENT = env_int("LOGIN_FAILURES_PER_CLIENT", 20)
+# A browser where a login ID logged in completely is its known device this long (accounts/devices.py):
+# its attempts count on their own counter (LOGIN_FAILURES_PER_ID_CLIENT), not on the ceiling.
+LOGIN_KNOWN_DEVICE_DAYS = env_int("LOGIN_KNOWN_DEVICE_DAYS", 180)
 # Password reset requests per mail address and per client (every request counts, known address or
 # not), and the window in which requests for one address share one mail (the outbox's key).
 PASSWORD_RESET_REQUEST_WINDOW = env_int("PASSWORD_RESET_REQUEST_WINDOW", 60 * 60)

@@ -7,7 +7,7 @@ import time
 
 import pytest
 from django.contrib.auth import SESSION_KEY
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from accounts.limits import normalize_login_id
 from tests.factories import UserFactory
@@ -116,6 +116,48 @@ def test_failures_from_many_clients_reach_the_login_ids_ceiling_and_block_it_eve
     assert response.status_code == 429
     assert "15分ほど待ってから" in response.content.decode()
     assert not _logged_in(client)
+
+
+@override_settings(LOGIN_FAILURES_PER_ID_CLIENT=5, LOGIN_FAILURES_PER_ID=12)
+def test_the_owners_own_browser_gets_in_while_strangers_hold_the_ceiling(client, user_a):
+    # given the owner logged in once in its browser (a known device), then logged out
+    assert _login(client, "alpha", REMOTE_ADDR="192.0.2.10")["Location"] == "/"
+    client.post("/accounts/logout/")
+    assert "portal_device" in client.cookies
+
+    # and strangers at four addresses fill the ceiling of the login ID
+    stranger = Client()
+    for n in range(4):
+        for _ in range(3):
+            _login(stranger, "alpha", "wrong password", REMOTE_ADDR=f"203.0.113.{n}")
+    assert _login(Client(), "alpha", REMOTE_ADDR="192.0.2.10").status_code == 429
+
+    # when the owner logs in from its browser, even from a new address
+    response = _login(client, "alpha", REMOTE_ADDR="198.51.100.20")
+
+    # then it gets in
+    assert response["Location"] == "/"
+    assert _logged_in(client)
+
+
+@override_settings(LOGIN_FAILURES_PER_ID_CLIENT=3)
+def test_a_known_device_gets_no_more_guesses_than_an_address_and_only_for_its_login_id(client, user_a):
+    # given a browser that is a known device of alpha
+    assert _login(client, "alpha")["Location"] == "/"
+    client.post("/accounts/logout/")
+
+    # when three wrong passwords come from it, from three addresses
+    for n in range(3):
+        _login(client, "alpha", "wrong password", REMOTE_ADDR=f"192.0.2.{n}")
+
+    # then the device is refused, the right password included
+    assert _login(client, "alpha", REMOTE_ADDR="192.0.2.9").status_code == 429
+    # and its cookie counts for nothing with another login ID: the usual counters apply
+    UserFactory(username="gamma", contractor=user_a.contractor)
+    for _ in range(3):
+        _login(client, "gamma", "wrong password", REMOTE_ADDR="192.0.2.50")
+    assert _login(client, "gamma", REMOTE_ADDR="192.0.2.50").status_code == 429
+    assert _login(Client(), "gamma", REMOTE_ADDR="192.0.2.51")["Location"] == "/"
 
 
 @override_settings(LOGIN_FAILURES_PER_CLIENT=20)
