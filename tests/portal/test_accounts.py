@@ -123,7 +123,10 @@ def test_the_owners_own_browser_gets_in_while_strangers_hold_the_ceiling(client,
     # given the owner logged in once in its browser (a known device), then logged out
     assert _login(client, "alpha", REMOTE_ADDR="192.0.2.10")["Location"] == "/"
     client.post("/accounts/logout/")
-    assert "portal_device" in client.cookies
+    cookie = client.cookies["portal_device"]
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+    assert cookie["max-age"] == 180 * 24 * 60 * 60
 
     # and strangers at four addresses fill the ceiling of the login ID
     stranger = Client()
