@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import kombu.pools
@@ -11,16 +12,16 @@ import pytest
 from config.celery import app as celery_app
 from tests.notifications.smtp import SMTPServer
 
-from .private_redis import PrivateRedis
+from .own_redis import OwnRedis
 
 
 @pytest.fixture
-def private_redis() -> Iterator[PrivateRedis]:
+def private_redis(tmp_path: Path) -> Iterator[OwnRedis]:
     """A redis-server of this test alone (never the shared one): stop it or pause it at will."""
-    server = PrivateRedis()
+    server = OwnRedis(tmp_path)
     server.start()
     yield server
-    server.close()
+    server.stop()
 
 
 def _reset_producer_pools() -> None:
@@ -31,7 +32,7 @@ def _reset_producer_pools() -> None:
 
 
 @pytest.fixture
-def broker(private_redis: PrivateRedis) -> Iterator[PrivateRedis]:
+def broker(private_redis: OwnRedis) -> Iterator[OwnRedis]:
     """Tasks from this process go to the private Redis (not run in-process), as in production."""
     conf = celery_app.conf
     saved = conf.task_always_eager, conf.broker_url
@@ -58,7 +59,7 @@ def smtp_mail(smtp: SMTPServer, settings: Any) -> SMTPServer:
     return smtp
 
 
-def break_redis(server: PrivateRedis, fault: str) -> None:
+def break_redis(server: OwnRedis, fault: str) -> None:
     """``stopped``: connections refused. ``paused`` (SIGSTOP): connections hang, nothing answers."""
     if fault == "stopped":
         server.stop()
