@@ -7,6 +7,7 @@ transaction (so a rolled-back action sends nothing) and asks a worker to send af
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from accounts.models import User
 from authkeys.models import AuthKey
 from certificates.models import Certificate
 from certificates.tokens import read_verified_access_token
+from guarantees.after_commit import after_commit
 from guarantees.models import (
     KIND_SHORT_LABELS,
     AuditEvent,
@@ -67,10 +69,16 @@ class MailDraft:
     context: dict[str, Any]
 
 
-def _kick_sender() -> None:
+def _start_sender() -> None:
     from .tasks import outbox_send_task  # tasks import services; import at call time
 
     outbox_send_task.delay()
+
+
+def _kick_sender() -> None:
+    """Ask a worker to send after the commit. The rows are durable: if the broker is down or hangs,
+    the failure is logged and the outbox sweep of beat (every minute) sends them."""
+    after_commit(_start_sender, what="starting the mail sender")
 
 
 def _checked_address(to: str) -> str:
@@ -105,7 +113,7 @@ def notification_enqueue(
         },
     )
     if created:
-        transaction.on_commit(_kick_sender)
+        _kick_sender()
     return row
 
 
@@ -132,7 +140,7 @@ def notifications_enqueue_many(drafts: Iterable[MailDraft]) -> int:
     if batch:
         count += len(OutboxMessage.objects.bulk_create(batch, ignore_conflicts=True))
     if count:
-        transaction.on_commit(_kick_sender)
+        _kick_sender()
     return count
 
 
@@ -143,8 +151,28 @@ def outbox_resend(*, message_ids: Iterable[int]) -> int:
         state=OutboxMessage.State.QUEUED, attempts=0, next_attempt_at=timezone.now(), last_error=""
     )
     if count:
-        transaction.on_commit(_kick_sender)
+        _kick_sender()
     return count
+
+
+# --- Password reset links ---------------------------------------------------------------------------
+def password_reset_mail_enqueue(*, address: str, window: int) -> OutboxMessage:
+    """The password reset mail to ``address`` for the request window ``window`` (one row, hence one
+    mail, per address and window however many requests came).
+
+    The request never looks up the accounts: the row is the same for every address, and the mail is
+    built when it is sent (``emails.password_reset``), for the accounts that have the address then,
+    with a fresh link; for an address no account has, the row ends "failed" and nothing is sent.
+    The link is never stored.
+    """
+    normalized = address.strip().casefold()
+    digest = hashlib.sha256(normalized.encode()).hexdigest()[:32]
+    return notification_enqueue(
+        kind=OutboxMessage.Kind.PASSWORD_RESET,
+        idempotency_key=f"password-reset:{digest}:{window}",
+        to=address,
+        context={"address": address},
+    )
 
 
 # --- The registration notice (電子証書・認証キーの登録お知らせメール) -------------------------------

@@ -68,8 +68,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "config.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.NullCharacterMiddleware",
+    "config.middleware.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -87,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
+                "config.context_processors.language_next",
             ],
         },
     },
@@ -120,6 +124,23 @@ CELERY_TIMEZONE = "Asia/Tokyo"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Web requests hand work to the broker after their commit (guarantees/after_commit.py). A broker
+# that is down refuses at once; one that hangs (paused, a network black hole) must not hold the
+# request: every socket operation has a timeout and a publish is retried once, so a kick gives up
+# within about three seconds and the outbox sweep sends the mail instead (docs/deploy.md).
+BROKER_TIMEOUT = env_int("BROKER_TIMEOUT_MS", 1000) / 1000
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": BROKER_TIMEOUT,
+    "socket_connect_timeout": BROKER_TIMEOUT,
+    "max_retries": 1,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 # The 16:00 registration notice is scheduled by the notifications app.
 DAILY_NOTICE_SCHEDULE = crontab(hour=16, minute=0)
@@ -264,19 +285,36 @@ LOGGING = {
 # (login limits, idle and absolute session ends)
 # The user is loaded with its contractor (shown in every page's header) in one query.
 AUTHENTICATION_BACKENDS = ["accounts.backends.PortalModelBackend"]
-# After authentication and messages: idle/absolute session ends, then the forced password change.
+# After authentication, django-otp and messages: idle/absolute session ends, staff sessions without
+# their second factor kept to the logins, then the forced password change.
 MIDDLEWARE = [
     *MIDDLEWARE,
     "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.StaffSecondFactorMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
 ]
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 60 * 60)
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
 SESSION_TOUCH_INTERVAL = 60  # the last-seen time is written at most once a minute
-# Failed logins, counted in the cache (Redis) per login ID and per client, in a fixed window.
+# Failed logins (password or code), counted atomically in Redis in fixed windows (accounts/limits.py,
+# docs/security.md): per login ID and client, per login ID from all clients (a ceiling well above
+# the first, so a stranger alone cannot lock the owner out), and per client for all login IDs.
+LOGIN_REDIS_URL = env_str("LOGIN_REDIS_URL", REDIS_URL)
+LOGIN_REDIS_TIMEOUT = env_int("LOGIN_REDIS_TIMEOUT_MS", 500) / 1000
+LOGIN_REDIS_PREFIX = env_str("LOGIN_REDIS_PREFIX", "login")
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
-LOGIN_FAILURES_PER_ID = env_int("LOGIN_FAILURES_PER_ID", 5)
+LOGIN_FAILURES_PER_ID_CLIENT = env_int("LOGIN_FAILURES_PER_ID_CLIENT", 5)
+LOGIN_FAILURES_PER_ID = env_int("LOGIN_FAILURES_PER_ID", 50)
 LOGIN_FAILURES_PER_CLIENT = env_int("LOGIN_FAILURES_PER_CLIENT", 20)
+# A browser where a login ID logged in completely is its known device this long (accounts/devices.py):
+# its attempts count on their own counter (LOGIN_FAILURES_PER_ID_CLIENT), not on the ceiling.
+LOGIN_KNOWN_DEVICE_DAYS = env_int("LOGIN_KNOWN_DEVICE_DAYS", 180)
+# Password reset requests per mail address and per client (every request counts, known address or
+# not), and the window in which requests for one address share one mail (the outbox's key).
+PASSWORD_RESET_REQUEST_WINDOW = env_int("PASSWORD_RESET_REQUEST_WINDOW", 60 * 60)
+PASSWORD_RESET_REQUESTS_PER_ADDRESS = env_int("PASSWORD_RESET_REQUESTS_PER_ADDRESS", 5)
+PASSWORD_RESET_REQUESTS_PER_CLIENT = env_int("PASSWORD_RESET_REQUESTS_PER_CLIENT", 10)
+PASSWORD_RESET_MAIL_WINDOW = env_int("PASSWORD_RESET_MAIL_WINDOW", 15 * 60)
 # Password reset links by e-mail stay valid for one hour.
 PASSWORD_RESET_TIMEOUT = 60 * 60
 # Contractors' screens: rows per page of 保証工事一覧.
