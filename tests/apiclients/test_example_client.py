@@ -6,6 +6,7 @@ import csv
 import json
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -17,7 +18,7 @@ from tests.verification.helpers import KEY, OTHER_KEY
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _run(live_server, api_key: str | None, *args: str) -> tuple[int, object]:
+def _run(live_server, api_key: str | None, *args: str) -> tuple[int, Any]:
     command = [sys.executable, str(EXAMPLE_CLIENT), "--base-url", live_server.url]
     if api_key:
         command += ["--api-key", api_key]
