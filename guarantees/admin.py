@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -231,7 +230,7 @@ class GuaranteeAdmin(BranchScopedAdmin):
     ) -> tuple[QuerySet[Guarantee], bool]:
         # The same fields and matching as search_fields, written so that PostgreSQL uses the
         # trigram indexes (guarantees/search.py); no join, so no duplicates.
-        if connection.vendor != "postgresql" or not search_term.strip():
+        if not search_term.strip():
             return super().get_search_results(request, queryset, search_term)
         return search.staff_search(queryset, search_term), False
 
