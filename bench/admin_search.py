@@ -12,11 +12,14 @@ bench/results/admin_search.json. About 10-20 s.
 
 from __future__ import annotations
 
+import functools
 import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 import common  # bench/common.py, beside this script
@@ -33,7 +36,7 @@ TERMS = {
 TARGET_MS = 5.0
 
 
-def _median_ms(fn, runs: int = 15) -> float:  # type: ignore[no-untyped-def]
+def _median_ms(fn: Callable[[], object], runs: int = 15) -> float:
     fn()
     samples = []
     for _ in range(runs):
@@ -41,6 +44,10 @@ def _median_ms(fn, runs: int = 15) -> float:  # type: ignore[no-untyped-def]
         fn()
         samples.append(time.perf_counter() - start)
     return statistics.median(samples) * 1000
+
+
+def _page(queryset: Any) -> list[Any]:
+    return list(queryset[:50])
 
 
 def main() -> None:
@@ -68,9 +75,9 @@ def main() -> None:
         ours = ours.order_by(*ours.query.order_by, "-pk")  # as the change list orders it
         django_own, _ = admin.ModelAdmin.get_search_results(model_admin, request, base, term)
         django_own = django_own.order_by("-pk")
-        page_ms = _median_ms(lambda qs=ours: list(qs[:50]))
-        count_ms = _median_ms(lambda qs=ours: qs.count())
-        default_ms = _median_ms(lambda qs=django_own: list(qs[:50]), runs=3)
+        page_ms = _median_ms(functools.partial(_page, ours))
+        count_ms = _median_ms(ours.count)
+        default_ms = _median_ms(functools.partial(_page, django_own), runs=3)
         sql, params = ours[:50].query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN " + sql, params)
