@@ -108,7 +108,7 @@ test: setup-test lint typecheck checks deploy-check audit pytest prod-smoke
 
 # ReportLab (the PDF baseline) is in the bench dependency group only.
 bench: setup apt-bench
-	$(UV) sync --frozen --inexact --group bench
+	@$(VENV_PY) -c "import reportlab" 2>/dev/null || $(UV) sync --frozen --inexact --group bench
 	bash bench/run.sh
 
 clean:
