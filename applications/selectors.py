@@ -37,14 +37,14 @@ def application_last_return(*, application: Application) -> ApplicationTransitio
 
 
 def orderer_search(*, term: str) -> list[Orderer]:
+    """The orderers whose name contains ``term``; a blank term lists the orderers from the start of
+    the list. At most ``ORDERER_SEARCH_LIMIT`` + 1 rows: the extra one tells the page that there are
+    more and the contractor should narrow the search (never every orderer on one page)."""
     term = term.strip()
-    if not term:
-        return []
-    return list(
-        Orderer.objects.filter(Q(title__contains=term) | Q(organisation__contains=term)).order_by(
-            "organisation", "title"
-        )[:ORDERER_SEARCH_LIMIT]
-    )
+    orderers = Orderer.objects.all()
+    if term:
+        orderers = orderers.filter(Q(title__contains=term) | Q(organisation__contains=term))
+    return list(orderers.order_by("organisation", "title", "id")[: ORDERER_SEARCH_LIMIT + 1])
 
 
 def guarantees_changeable_by(*, user: User, today: dt.date) -> QuerySet[Guarantee]:
