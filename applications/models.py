@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 
 from guarantees.models import Bank, Branch, Contractor, Guarantee, GuaranteeKind, Orderer
 
-
 # 保証料入金待ち once the payment is recorded: the application now waits for 発行.
 FEE_PAID_LABEL = _("入金済・発行待ち")
 

@@ -96,7 +96,8 @@ def focused(page: Page) -> dict[str, Any]:
             name: el.getAttribute('name') || '',
             id: el.id || '',
             href: el.getAttribute('href') || '',
-            ring: el.matches(':focus-visible') && style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+            ring: el.matches(':focus-visible') && style.outlineStyle !== 'none'
+              && parseFloat(style.outlineWidth) >= 2,
           };
         }"""
     )
