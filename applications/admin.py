@@ -393,7 +393,9 @@ class ApplicationAdmin(BranchScopedAdmin):
                 else:
                     form.add_error(None, exc.message)
             else:
-                self.message_user(request, done, messages.SUCCESS)
+                self.message_user(request, f"#{application.pk} {done}", messages.SUCCESS)
+                if request.GET.get("from") == "desk":
+                    return HttpResponseRedirect(reverse("admin:applications_application_desk"))
                 return HttpResponseRedirect(reverse("admin:applications_application_change", args=[pk]))
         action_info = ACTIONS[name]
         context = {

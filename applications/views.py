@@ -203,7 +203,7 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 return redirect(step_url(application, _next_step(application, step)))
             for problem in problems:
                 _form_error(form, problem)
-            messages.error(request, _("下書きは保存しました。この画面の入力を確認してください。"))
+            extra["saved_with_problems"] = True
     context = {**_step_context(application, step), **extra, "form": form}
     if application.state == Application.State.RETURNED:
         context["last_return"] = selectors.application_last_return(application=application)

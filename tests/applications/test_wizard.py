@@ -35,6 +35,7 @@ def test_save_and_next_on_the_work_step_names_what_is_missing_in_japanese_and_ke
     assert "工事場所を入力してください。" in page
     assert 'id="id_work_name_error"' in page
     assert "下書きは保存しました。この画面の入力を確認してください。" in page
+    assert page.count("下書きは保存しました。") == 1
     # and what was typed is saved as a draft all the same
     application.refresh_from_db()
     assert application.construction_start == dt.date(2026, 6, 21)

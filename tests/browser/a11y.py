@@ -96,8 +96,11 @@ def focused(page: Page) -> dict[str, Any]:
             name: el.getAttribute('name') || '',
             id: el.id || '',
             href: el.getAttribute('href') || '',
-            ring: el.matches(':focus-visible') && style.outlineStyle !== 'none'
-              && parseFloat(style.outlineWidth) >= 2,
+            // Inside a date field Chromium focuses its own segments (年, 月, 日) and calendar button
+            // and draws their focus itself (the host then does not even match :focus); everywhere
+            // else the portal's own outline must be drawn.
+            ring: el.type === 'date'
+              || (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2),
           };
         }"""
     )
