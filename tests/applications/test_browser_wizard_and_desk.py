@@ -17,6 +17,7 @@ from tests.factories import BankFactory, OrdererFactory
 from .conftest import PDF_BYTES, REVIEW_PERMS, _staff
 
 PASSWORD = "correct horse battery staple"
+DESK_LOGIN = "/admin/login/?next=/admin/applications/application/desk/"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
