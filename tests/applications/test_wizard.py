@@ -134,3 +134,12 @@ def test_application_pages_keep_the_header_to_the_portals_own_links(client, draf
     assert "申込一覧" not in header
     assert "変更・解約の申込" not in header
     assert 'class="app-nav"' in page[page.index("</header>") :]
+
+
+def test_the_manual_describes_the_wizard_and_the_review_desk(client):
+    page = client.get(reverse("certificates:manual")).content.decode()
+    assert 'id="wizard"' in page
+    assert 'id="desk"' in page
+    assert "「保存して次へ」を押すと、その画面の入力を確認し" in page
+    assert "この操作で次のことを行います" in page
+    assert "Tab キーで次の項目へ" in page
