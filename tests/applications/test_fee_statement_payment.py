@@ -53,4 +53,3 @@ def test_a_paid_statement_no_longer_asks_for_payment(approved, reviewer):
     assert "入金確認済" in text
     assert "保証料のお支払い方法" not in text
     assert "お振り込みください" not in text
-
