@@ -9,8 +9,9 @@ from django.utils import translation
 
 from applications import forms, services
 from applications.errors import ApplicationError
-from applications.models import Application
 from authkeys.models import AuthKey
+from guarantees.models import Guarantee
+from tests.factories import issue_guarantee
 
 from .conftest import make_draft
 
@@ -70,7 +71,7 @@ def test_the_empty_choice_of_a_select_is_in_the_screens_language(rf, staff_user_
     field = forms.KindStepForm.base_fields["branch"]
     request = rf.get("/admin/")
     request.user = staff_user_for_admin
-    model_admin = site._registry[Application]
+    model_admin = site._registry[Guarantee]
 
     # then they read 「選択してください」 in Japanese and "Select an option" in English
     with translation.override("ja"):
@@ -86,3 +87,15 @@ def staff_user_for_admin(db):
     from tests.factories import UserFactory
 
     return UserFactory(username="admin-viewer", is_staff=True, is_superuser=True)
+
+
+def test_the_admins_action_menu_offers_a_japanese_empty_choice(client, staff_user_for_admin, user_a, orderer):
+    # given staff on the guarantee list, whose actions (証書の発行, 認証キーの再発行) sit in a menu
+    issue_guarantee(contractor=user_a.contractor, orderer=orderer)
+    client.force_login(staff_user_for_admin)
+
+    # when the list is shown in Japanese, then the action menu's empty choice is Japanese
+    page = client.get(reverse("admin:guarantees_guarantee_changelist")).content.decode()
+    assert 'name="action"' in page
+    assert "選択してください" in page
+    assert "Select an option" not in page
