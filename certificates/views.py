@@ -1,4 +1,5 @@
-"""Contractors' screens: 保証工事一覧 (the home page), the certificate screen, its print page, the manual."""
+"""Contractors' screens: 保証工事一覧 (the home page), the certificate screen, its print page, the manual
+and the page on checking the PDFs' signature."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from accounts.decorators import contractor_required
 from guarantees.models import Contractor, Guarantee
 
-from . import selectors
+from . import listing, selectors
 from .models import Certificate
 
 # Reversed once per page to build the row links (each row appends its own number).
@@ -45,6 +46,9 @@ def guarantee_list(request: HttpRequest) -> HttpResponse:
         today=timezone.localdate(),
     )
     page = Paginator(guarantees, settings.PORTAL_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The rows are loaded here, not inside the template, with what the apps above add to them.
+    page.object_list = list(page.object_list)
+    listing.load_row_extras(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -119,3 +123,9 @@ def certificate_print(request: HttpRequest, number: str, version: int | None = N
 def manual(request: HttpRequest) -> HttpResponse:
     """マニュアル: how to use these screens. Public, so that it helps before logging in too."""
     return render(request, "certificates/manual.html")
+
+
+def signature_help(request: HttpRequest) -> HttpResponse:
+    """電子署名の確かめ方: what the PDFs' signature proves and how to check it and the receipt's
+    SHA-256. Public: orderers read it from the verification receipt, without an account."""
+    return render(request, "certificates/signature_help.html")
