@@ -11,7 +11,7 @@ started=$(date +%s)
 status=0
 # Order: the seed timing first (its own database), start-up, then the list (which seeds the shared
 # bench database the search and the verification benchmarks read), PDFs and mail last.
-for name in seed startup portal_list admin_search verify pdf notify application_quote; do
+for name in seed startup portal_list admin_search verify verify_batch pdf notify application_quote; do
   script="bench/$name.py"
   [ -f "$script" ] || continue
   echo "== $script"

@@ -129,3 +129,13 @@ def issue_guarantee(**overrides: object) -> Guarantee:
     guarantee = register_guarantee(**overrides)
     certificate_issue(guarantee=guarantee, issued_by=None, key=key)
     return guarantee
+
+
+class ApiClientFactory(DjangoModelFactory):
+    class Meta:
+        model = "apiclients.ApiClient"
+
+    orderer = factory.SubFactory(OrdererFactory)
+    name = factory.Sequence(lambda n: f"電子契約システム{n}")
+    contact_name = "契約課 担当者"
+    contact_email = factory.Sequence(lambda n: f"system{n}@city.example.lg.jp")

@@ -21,6 +21,7 @@ class VerificationAttempt(models.Model):
     class Channel(models.TextChoices):
         PAGE = "page", _("画面")
         API = "api", _("API")
+        BATCH = "batch", _("API（一括）")
 
     created_at = models.DateTimeField(_("日時"), auto_now_add=True)
     outcome = models.CharField(_("結果"), max_length=20, choices=Outcome.choices)
@@ -45,6 +46,14 @@ class VerificationAttempt(models.Model):
         related_name="+",
     )
     client_hash = models.CharField(_("接続元（ハッシュ）"), max_length=64)
+    api_client = models.ForeignKey(
+        "apiclients.ApiClient",
+        verbose_name=_("APIクライアント"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attempts",
+    )
     user_agent = models.CharField(_("ユーザーエージェント"), max_length=300, blank=True)
 
     class Meta:
@@ -62,6 +71,12 @@ class VerificationAttempt(models.Model):
             models.Index(fields=["outcome", "-created_at"], name="verification_outcome_time"),
             models.Index(fields=["contract_number", "-created_at"], name="verification_number_time"),
             models.Index(fields=["-created_at"], name="verification_time"),
+            # The guarantees an API client has verified (its change feed and webhooks).
+            models.Index(
+                fields=["api_client", "guarantee"],
+                condition=models.Q(outcome="success", api_client__isnull=False),
+                name="verification_client_guarantee",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,15 +1,22 @@
 """Brute-force limits for verification, counted atomically in Redis, and the client's identity.
 
-Two counters, each a fixed window that starts with its first count and ends by expiry (so every
+Three counters, each a fixed window that starts with its first count and ends by expiry (so every
 limit cools off by itself, and refused requests do not extend it):
 
-- failures per contract number (``VERIFICATION_FAILURES_PER_NUMBER`` per ``VERIFICATION_FAILURE_WINDOW``);
-- attempts per client (``VERIFICATION_REQUESTS_PER_CLIENT`` per ``VERIFICATION_CLIENT_WINDOW``).
+- failures per contract number (``VERIFICATION_FAILURES_PER_NUMBER`` per ``VERIFICATION_FAILURE_WINDOW``),
+  the same for everyone;
+- failures per asker: an anonymous address (``VERIFICATION_FAILURES_PER_CLIENT`` per
+  ``VERIFICATION_CLIENT_WINDOW``; wrong keys, unknown numbers and malformed input), or a registered
+  API client (its ``failures_per_hour``);
+- successes per anonymous address (``VERIFICATION_SUCCESSES_PER_CLIENT``, a large cap, so the offices
+  of a prefecture behind one address can all verify), or every call of an API client (its
+  ``quota_per_hour``).
 
-An attempt *reserves* a failure before the key is compared and gives it back when the key matched
-(``refund``). Checking and reserving happen in one Lua script, so concurrent wrong guesses can never
-get more comparisons than the limit allows. While either limit holds, every attempt is refused, the
-correct key included.
+The key is compared first, and then ``settle`` runs one Lua script that, atomically for every item
+of the call: refuses it when any of its limits already holds (the correct key included: the outcome
+is not revealed), or else counts it (a failure on the asker and the number, or a success). Only an
+allowed attempt's outcome is ever shown, so concurrent wrong guesses can never learn more outcomes
+than the limit allows, and one round trip to Redis serves a whole call (100 items of a batch too).
 
 Redis unavailable → ``LimiterUnavailable``: the caller fails closed. Without any Redis URL configured
 (the embedded ``make run`` demo only; production requires REDIS_URL) the counters live in the process.
@@ -21,7 +28,7 @@ import functools
 import math
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -31,32 +38,43 @@ from django.utils.crypto import salted_hmac
 
 from config.client_address import client_address
 
-_ACQUIRE = """
-local client = tonumber(redis.call('GET', KEYS[1]) or '0')
-if client >= tonumber(ARGV[1]) then
-  local ttl = redis.call('PTTL', KEYS[1])
-  if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]); ttl = tonumber(ARGV[2]) end
-  return {0, ttl, 1}
+#: What an item turned out to be, before the limits decide whether it may be told.
+SUCCESS, FAILURE, MALFORMED = 1, 0, 2
+#: Which limit refused an item.
+REFUSED_BY = {1: "client", 2: "number", 3: "quota"}
+
+_SETTLE = """
+local fail_limit, fail_ms = tonumber(ARGV[1]), tonumber(ARGV[2])
+local ok_limit, ok_ms = tonumber(ARGV[3]), tonumber(ARGV[4])
+local num_limit, num_ms = tonumber(ARGV[5]), tonumber(ARGV[6])
+local count_all = tonumber(ARGV[7])
+local function held(key, limit, window)
+  if tonumber(redis.call('GET', key) or '0') < limit then return nil end
+  local ttl = redis.call('PTTL', key)
+  if ttl < 0 then redis.call('PEXPIRE', key, window); ttl = window end
+  return ttl
 end
-if #KEYS > 1 then
-  local failures = tonumber(redis.call('GET', KEYS[2]) or '0')
-  if failures >= tonumber(ARGV[3]) then
-    local ttl = redis.call('PTTL', KEYS[2])
-    if ttl < 0 then redis.call('PEXPIRE', KEYS[2], ARGV[4]); ttl = tonumber(ARGV[4]) end
-    return {0, ttl, 2}
+local function count(key, window)
+  if redis.call('INCR', key) == 1 then redis.call('PEXPIRE', key, window) end
+end
+local out = {}
+for i = 8, #ARGV, 2 do
+  local outcome, number = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
+  local ttl, which = held(KEYS[1], fail_limit, fail_ms), 1
+  if not ttl then ttl, which = held(KEYS[2], ok_limit, ok_ms), 3 end
+  if not ttl and number > 0 then ttl, which = held(KEYS[number], num_limit, num_ms), 2 end
+  if ttl then
+    out[#out + 1] = 0; out[#out + 1] = ttl; out[#out + 1] = which
+  else
+    if outcome == 1 or count_all == 1 then count(KEYS[2], ok_ms) end
+    if outcome ~= 1 then
+      count(KEYS[1], fail_ms)
+      if number > 0 then count(KEYS[number], num_ms) end
+    end
+    out[#out + 1] = 1; out[#out + 1] = 0; out[#out + 1] = 0
   end
 end
-if redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-if #KEYS > 1 then
-  if redis.call('INCR', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
-end
-return {1, 0, 0}
-"""
-
-_REFUND = """
-local failures = tonumber(redis.call('GET', KEYS[1]) or '0')
-if failures > 0 then return redis.call('DECR', KEYS[1]) end
-return 0
+return out
 """
 
 
@@ -75,37 +93,78 @@ class LimiterUnavailable(Exception):
 class Decision:
     allowed: bool
     retry_after: int = 0  # seconds until the limit that refused cools off
-    limit: str = ""  # "client" or "number" when refused
+    limit: str = ""  # "client", "number" or "quota" when refused
 
 
 @dataclass(frozen=True)
 class Client:
-    """Who is asking: a keyed hash of the address (never the address itself) and the user agent."""
+    """Who is asking: a keyed hash of the address (never the address itself), the user agent and,
+    for a registered system, its API client (whose own limits then replace the address's)."""
 
     hash: str
     user_agent: str
+    api_client_id: int | None = None
+    quota_per_hour: int = 0
+    failures_per_hour: int = 0
 
 
 # --- The client's identity (the address comes from config.client_address, one place) -------------
 
 
-def client_of(request: _HasMeta) -> Client:
+def client_of(request: _HasMeta, *, api_client: Any = None) -> Client:
     address = client_address(request)
     digest = salted_hmac("verification.client-address", address, algorithm="sha256").hexdigest()
     # Printable characters only: a NUL or control character must not break the audit row.
     agent = "".join(ch for ch in request.META.get("HTTP_USER_AGENT", "")[:300] if ch.isprintable())
-    return Client(hash=digest, user_agent=agent)
+    if api_client is None:
+        return Client(hash=digest, user_agent=agent)
+    return Client(
+        hash=digest,
+        user_agent=agent,
+        api_client_id=api_client.pk,
+        quota_per_hour=api_client.quota_per_hour,
+        failures_per_hour=api_client.failures_per_hour,
+    )
 
 
 # --- The counters ---------------------------------------------------------------------------------
 
 
-def _client_key(client_hash: str) -> str:
-    return f"{settings.VERIFICATION_REDIS_PREFIX}:client:{client_hash}"
+def _prefix() -> str:
+    return settings.VERIFICATION_REDIS_PREFIX
 
 
 def _number_key(contract_number: str) -> str:
-    return f"{settings.VERIFICATION_REDIS_PREFIX}:fail:{contract_number}"
+    return f"{_prefix()}:fail:{contract_number}"
+
+
+def _asker_keys(client: Client) -> tuple[str, str]:
+    if client.api_client_id is not None:
+        who = f"api:{client.api_client_id}"
+        return f"{_prefix()}:{who}:fail", f"{_prefix()}:{who}:calls"
+    return f"{_prefix()}:client:{client.hash}:fail", f"{_prefix()}:client:{client.hash}:ok"
+
+
+def _limits(client: Client) -> list[int]:
+    if client.api_client_id is not None:
+        hour = 3600 * 1000
+        asker = [client.failures_per_hour, hour, client.quota_per_hour, hour]
+        count_all = 1
+    else:
+        window = settings.VERIFICATION_CLIENT_WINDOW * 1000
+        asker = [
+            settings.VERIFICATION_FAILURES_PER_CLIENT,
+            window,
+            settings.VERIFICATION_SUCCESSES_PER_CLIENT,
+            window,
+        ]
+        count_all = 0
+    return [
+        *asker,
+        settings.VERIFICATION_FAILURES_PER_NUMBER,
+        settings.VERIFICATION_FAILURE_WINDOW * 1000,
+        count_all,
+    ]
 
 
 @functools.cache
@@ -116,54 +175,52 @@ def _redis(url: str, timeout: float) -> redis.Redis:
 
 
 @functools.cache
-def _scripts(url: str, timeout: float) -> tuple[object, object]:
-    client = _redis(url, timeout)
-    return client.register_script(_ACQUIRE), client.register_script(_REFUND)
+def _script(url: str, timeout: float) -> Any:
+    return _redis(url, timeout).register_script(_SETTLE)
 
 
-def acquire(*, client_hash: str, contract_number: str | None) -> Decision:
-    """Count one attempt of this client and, when the number is well-formed, reserve one failure on
-    it. Refused (nothing counted) while either limit holds."""
-    keys = [_client_key(client_hash)]
-    if contract_number is not None:
-        keys.append(_number_key(contract_number))
-    args = [
-        settings.VERIFICATION_REQUESTS_PER_CLIENT,
-        settings.VERIFICATION_CLIENT_WINDOW * 1000,
-        settings.VERIFICATION_FAILURES_PER_NUMBER,
-        settings.VERIFICATION_FAILURE_WINDOW * 1000,
-    ]
+def settle(*, client: Client, items: Sequence[tuple[int, str | None]]) -> list[Decision]:
+    """For each (outcome, contract number or None) in order: refused while a limit holds, otherwise
+    counted. One round trip for the whole sequence."""
+    keys = list(_asker_keys(client))
+    number_index: dict[str, int] = {}
+    args: list[int] = _limits(client)
+    for outcome, number in items:
+        index = 0
+        if number is not None and outcome != MALFORMED:
+            if number not in number_index:
+                keys.append(_number_key(number))
+                number_index[number] = len(keys)  # Lua's KEYS are 1-based
+            index = number_index[number]
+        args += [outcome, index]
     url = settings.VERIFICATION_REDIS_URL
     if not url:
-        return _LOCAL.acquire(keys, args)
-    script, _refund_script = _scripts(url, settings.VERIFICATION_REDIS_TIMEOUT)
-    try:
-        allowed, ttl_ms, which = script(keys=keys, args=args)  # type: ignore[operator]
-    except redis.RedisError as exc:
-        raise LimiterUnavailable(str(exc)) from exc
-    return _decision(int(allowed), int(ttl_ms), int(which))
-
-
-def refund(*, contract_number: str) -> None:
-    """Give back the failure reserved for an attempt whose key matched."""
-    url = settings.VERIFICATION_REDIS_URL
-    if not url:
-        _LOCAL.refund(_number_key(contract_number))
-        return
-    _script, refund_script = _scripts(url, settings.VERIFICATION_REDIS_TIMEOUT)
-    try:
-        refund_script(keys=[_number_key(contract_number)])  # type: ignore[operator]
-    except redis.RedisError as exc:
-        raise LimiterUnavailable(str(exc)) from exc
+        flat = _LOCAL.settle(keys, args)
+    else:
+        try:
+            flat = _script(url, settings.VERIFICATION_REDIS_TIMEOUT)(keys=keys, args=args)
+        except redis.RedisError as exc:
+            raise LimiterUnavailable(str(exc)) from exc
+    return [_decision(int(flat[i]), int(flat[i + 1]), int(flat[i + 2])) for i in range(0, len(flat), 3)]
 
 
 def failures_counted(*, contract_number: str) -> int:
     """The failures counted on a number in its current window (for admin and tests)."""
+    return _counted(_number_key(contract_number))
+
+
+def asker_counted(*, client: Client) -> tuple[int, int]:
+    """(failures, successes or calls) counted on an asker in its current window."""
+    failures, other = _asker_keys(client)
+    return _counted(failures), _counted(other)
+
+
+def _counted(key: str) -> int:
     url = settings.VERIFICATION_REDIS_URL
     if not url:
-        return _LOCAL.get(_number_key(contract_number))
+        return _LOCAL.get(key)
     try:
-        value = _redis(url, settings.VERIFICATION_REDIS_TIMEOUT).get(_number_key(contract_number))
+        value = _redis(url, settings.VERIFICATION_REDIS_TIMEOUT).get(key)
     except redis.RedisError as exc:
         raise LimiterUnavailable(str(exc)) from exc
     return int(value or 0)
@@ -173,9 +230,7 @@ def _decision(allowed: int, ttl_ms: int, which: int) -> Decision:
     if allowed:
         return Decision(allowed=True)
     return Decision(
-        allowed=False,
-        retry_after=max(1, math.ceil(ttl_ms / 1000)),
-        limit={1: "client", 2: "number"}.get(which, ""),
+        allowed=False, retry_after=max(1, math.ceil(ttl_ms / 1000)), limit=REFUSED_BY.get(which, "")
     )
 
 
@@ -194,25 +249,34 @@ class _LocalCounters:
         with self._lock:
             return self._live(key, time.monotonic())[0]
 
-    def acquire(self, keys: list[str], args: list[int]) -> Decision:
-        client_limit, client_ms, failure_limit, failure_ms = args
-        limits = [(client_limit, client_ms, 1), (failure_limit, failure_ms, 2)]
+    def _count(self, key: str, window_ms: int, now: float) -> None:
+        value, expires = self._live(key, now)
+        self._values[key] = (value + 1, expires if value else now + window_ms / 1000)
+
+    def settle(self, keys: list[str], args: list[int]) -> list[int]:
+        fail_limit, fail_ms, ok_limit, ok_ms, num_limit, num_ms, count_all = args[:7]
+        out: list[int] = []
         with self._lock:
             now = time.monotonic()
-            for key, (limit, _window, which) in zip(keys, limits, strict=False):
-                value, expires = self._live(key, now)
-                if value >= limit:
-                    return _decision(0, int((expires - now) * 1000), which)
-            for key, (_limit, window, _which) in zip(keys, limits, strict=False):
-                value, expires = self._live(key, now)
-                self._values[key] = (value + 1, expires if value else now + window / 1000)
-            return Decision(allowed=True)
-
-    def refund(self, key: str) -> None:
-        with self._lock:
-            value, expires = self._live(key, time.monotonic())
-            if value > 0:
-                self._values[key] = (value - 1, expires)
+            for i in range(7, len(args), 2):
+                outcome, number = args[i], args[i + 1]
+                checks = [(keys[0], fail_limit, 1), (keys[1], ok_limit, 3)]
+                if number:
+                    checks.append((keys[number - 1], num_limit, 2))
+                refused = next(
+                    ((key, which) for key, limit, which in checks if self._live(key, now)[0] >= limit), None
+                )
+                if refused is not None:
+                    out += [0, int((self._live(refused[0], now)[1] - now) * 1000), refused[1]]
+                    continue
+                if outcome == SUCCESS or count_all:
+                    self._count(keys[1], ok_ms, now)
+                if outcome != SUCCESS:
+                    self._count(keys[0], fail_ms, now)
+                    if number:
+                        self._count(keys[number - 1], num_ms, now)
+                out += [1, 0, 0]
+        return out
 
 
 _LOCAL = _LocalCounters()

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection, models
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from authkeys.models import AuthKey
 from certificates.models import Certificate
 from certificates.selectors import contractor_guarantee
 from certificates.tokens import read_verified_access_token
@@ -182,3 +185,75 @@ def failure_spike(*, now: dt.datetime | None = None) -> FailureSpike | None:
         window_minutes=settings.VERIFICATION_ALERT_WINDOW // 60,
         numbers=counts["numbers"],
     )
+
+
+# --- The key lookup of a verification --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyCandidate:
+    """A number's live key digest with its guarantee and every certificate version, newest first."""
+
+    digest: str
+    guarantee: Guarantee
+    versions: list[Certificate]
+
+
+@functools.cache
+def _key_candidates_sql() -> tuple[str, list[str], list[str]]:
+    """The lookup's SQL, built once from the models' columns (the ORM's compilation of this join
+    cost more CPU than everything else in a verification)."""
+    quote = connection.ops.quote_name
+    guarantee_fields = [f.attname for f in Guarantee._meta.concrete_fields]
+    certificate_fields = [f.attname for f in Certificate._meta.concrete_fields]
+    g, c, k = (
+        quote(Guarantee._meta.db_table),
+        quote(Certificate._meta.db_table),
+        quote(AuthKey._meta.db_table),
+    )
+    columns = ", ".join(
+        [f"{k}.{quote('digest')}"]
+        + [f"{g}.{quote(column)}" for column in _columns(Guarantee)]
+        + [f"{c}.{quote(column)}" for column in _columns(Certificate)]
+    )
+    # Only quoted table and column names of our own models are interpolated; the numbers are a parameter.
+    sql = (
+        f"SELECT {columns} FROM {g}"  # noqa: S608
+        f" JOIN {k} ON {k}.{quote('guarantee_id')} = {g}.{quote('id')} AND {k}.{quote('revoked_at')} IS NULL"
+        f" JOIN {c} ON {c}.{quote('guarantee_id')} = {g}.{quote('id')}"
+        f" WHERE {g}.{quote('number')} = ANY(%s)"
+        f" ORDER BY {g}.{quote('id')}, {c}.{quote('version')} DESC"
+    )
+    return sql, guarantee_fields, certificate_fields
+
+
+def _columns(model: type[models.Model]) -> list[str]:
+    return [str(f.column) for f in model._meta.concrete_fields]
+
+
+def key_candidates(*, numbers: list[str]) -> dict[str, KeyCandidate]:
+    """Number → its live key and certificates, for the electronic guarantees among ``numbers``.
+    One query however many numbers: each guarantee joined to its live key and to its certificate
+    versions (a paper guarantee, with neither, is simply absent)."""
+    if not numbers:
+        return {}
+    sql, guarantee_fields, certificate_fields = _key_candidates_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(numbers)])
+        rows = cursor.fetchall()
+    db = connection.alias
+    split = 1 + len(guarantee_fields)
+    number_at = guarantee_fields.index("number")
+    found: dict[str, KeyCandidate] = {}
+    cached_guarantee = Certificate._meta.get_field("guarantee")
+    for row in rows:
+        digest, guarantee_values = row[0], row[1:split]
+        number = guarantee_values[number_at]
+        candidate = found.get(number)
+        if candidate is None:
+            guarantee = Guarantee.from_db(db, guarantee_fields, guarantee_values)
+            candidate = found[number] = KeyCandidate(digest=digest, guarantee=guarantee, versions=[])
+        certificate = Certificate.from_db(db, certificate_fields, row[split:])
+        cached_guarantee.set_cached_value(certificate, candidate.guarantee)
+        candidate.versions.append(certificate)
+    return found

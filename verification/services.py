@@ -1,32 +1,34 @@
-"""Verification: the one entry point used by the /verify/ page and by ``POST /api/v1/verifications``.
+"""Verification: the one entry point used by the /verify/ page and by the API (single and batch).
 
-``verification_perform`` normalises the input, applies the brute-force limits, compares the key and
-records the attempt. Every failed match (unknown number, wrong key, revoked key, paper guarantee)
-takes the same path and ends in the same ``not_found`` error, so a caller learns nothing about which
-numbers exist.
+``verifications_perform`` normalises the input, compares the keys, lets the brute-force limits decide
+what may be told, and records every attempt. Every failed match (unknown number, wrong key, revoked
+key, paper guarantee) takes the same path and ends in the same ``not_found`` error, so a caller
+learns nothing about which numbers exist.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from authkeys import keys
-from authkeys.selectors import guarantee_matching_key
 from certificates.models import Certificate
 from certificates.tokens import verified_access_token
 from guarantees.models import Guarantee
 
-from . import ratelimit
+from . import ratelimit, selectors
 from .errors import VerificationError
 from .models import VerificationAttempt
 from .ratelimit import Client, LimiterUnavailable
 
 logger = logging.getLogger(__name__)
+
+# A digest to compare against when the number is unknown, so both paths do the same work.
+_NO_SUCH_DIGEST = "0" * 64
 
 #: Longer input than this is not a typing variant of a number or key; it is refused before NFKC.
 MAX_INPUT_LENGTH = 64
@@ -43,13 +45,17 @@ class VerificationInput:
     errors: dict[str, list[str]]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Verification:
     attempt_id: int
     guarantee: Guarantee
     certificate: Certificate  # the newest version
     versions: list[Certificate]  # newest first
-    access_token: str  # certificates.tokens: come back to the result without the key
+
+    @property
+    def access_token(self) -> str:
+        """certificates.tokens: come back to the result without the key (the page's redirect)."""
+        return verified_access_token(certificate_id=self.certificate.pk, verification_id=self.attempt_id)
 
 
 @sensitive_variables("auth_key", "key")
@@ -75,95 +81,162 @@ def verification_input(*, contract_number: str, auth_key: str) -> VerificationIn
     return VerificationInput(contract_number=number, auth_key=key, errors=errors)
 
 
-@sensitive_variables("auth_key", "key", "entered")
+@sensitive_variables("auth_key")
 def verification_perform(
     *, contract_number: str, auth_key: str, client: Client, channel: str
 ) -> Verification:
     """Verify a 保証契約番号 + 認証キー and return the certificate, or raise ``VerificationError``.
 
-    Order matters: the limits are applied before the input is judged or the key compared, so a
-    throttled client learns nothing, and even the correct key is refused while a limit holds.
+    The limits decide before anything is told: while one holds, even the correct key is refused, and
+    a throttled client learns nothing about its input.
     """
-    entered = verification_input(contract_number=contract_number, auth_key=auth_key)
-    number_ok = "contract_number" not in entered.errors
-    number = entered.contract_number if number_ok else ""
+    result = verifications_perform(pairs=[(contract_number, auth_key)], client=client, channel=channel)[0]
+    if isinstance(result, VerificationError):
+        raise result
+    return result
+
+
+@sensitive_variables("pairs", "entries")
+def verifications_perform(
+    *, pairs: Sequence[tuple[str, str]], client: Client, channel: str
+) -> list[Verification | VerificationError]:
+    """Verify each (number, key) pair, in order, exactly as single calls would be, and record one
+    attempt per pair. The work is shared: one key lookup for every number, one limiter round trip
+    (``ratelimit.settle`` counts the items in order, so a number's failure limit applies to the
+    items of one call as to separate calls), and one durable insert of the attempts.
+
+    Every failed match (unknown number, wrong key, revoked key, paper guarantee) does the same work:
+    one HMAC and one constant-time comparison against a real or a dummy digest.
+    """
+    entries = [verification_input(contract_number=number, auth_key=key) for number, key in pairs]
+    numbers = sorted({entry.contract_number for entry in entries if not entry.errors})
+    candidates = selectors.key_candidates(numbers=numbers)
+    outcomes: list[int] = []
+    matches: list[selectors.KeyCandidate | None] = []
+    for entry in entries:
+        if entry.errors:
+            outcomes.append(ratelimit.MALFORMED)
+            matches.append(None)
+            continue
+        candidate = candidates.get(entry.contract_number)
+        entered = keys.key_digest(contract_number=entry.contract_number, key=entry.auth_key)
+        stored = candidate.digest if candidate is not None else _NO_SUCH_DIGEST
+        matched = keys.digests_match(stored, entered) and candidate is not None
+        outcomes.append(ratelimit.SUCCESS if matched else ratelimit.FAILURE)
+        matches.append(candidate if matched else None)
+    settle_items = [
+        (outcome, None if entry.errors else entry.contract_number)
+        for outcome, entry in zip(outcomes, entries, strict=True)
+    ]
     try:
-        decision = ratelimit.acquire(
-            client_hash=client.hash, contract_number=number if not entered.errors else None
-        )
+        decisions = ratelimit.settle(client=client, items=settle_items)
     except LimiterUnavailable:
         logger.error("Verification refused: the limiter's Redis is unavailable.")
-        _attempt_record(
-            outcome=VerificationAttempt.Outcome.UNAVAILABLE, channel=channel, number=number, client=client
-        )
-        raise VerificationError(
-            "unavailable",
-            _("現在、証書の確認を受け付けられません。しばらくしてから、もう一度お試しください。"),
-            retry_after=60,
-        ) from None
-    if not decision.allowed:
-        _attempt_record(
-            outcome=VerificationAttempt.Outcome.THROTTLED, channel=channel, number=number, client=client
-        )
-        minutes = max(1, -(-decision.retry_after // 60))
-        raise VerificationError(
-            "throttled",
-            _("確認の回数が上限に達しました。約%(minutes)d分後に、もう一度お試しください。")
-            % {"minutes": minutes},
-            retry_after=decision.retry_after,
-        )
-    if entered.errors:
-        _attempt_record(
-            outcome=VerificationAttempt.Outcome.MALFORMED, channel=channel, number=number, client=client
-        )
-        raise VerificationError("invalid", _("入力内容を確認してください。"), field_errors=entered.errors)
+        decisions = None
 
-    guarantee = guarantee_matching_key(contract_number=entered.contract_number, key=entered.auth_key)
-    versions = list(Certificate.objects.filter(guarantee=guarantee).order_by("-version")) if guarantee else []
-    if guarantee is None or not versions:
-        _attempt_record(
-            outcome=VerificationAttempt.Outcome.FAILURE, channel=channel, number=number, client=client
+    rows: list[VerificationAttempt] = []
+    results: list[Verification | VerificationError] = []
+    for index, entry in enumerate(entries):
+        number = entry.contract_number if "contract_number" not in entry.errors else ""
+        candidate = matches[index]
+        outcome: str
+        result: Verification | VerificationError
+        if decisions is None:
+            outcome = VerificationAttempt.Outcome.UNAVAILABLE
+            result = _unavailable()
+        elif not decisions[index].allowed:
+            outcome = VerificationAttempt.Outcome.THROTTLED
+            result = _throttled(decisions[index].retry_after)
+        elif entry.errors:
+            outcome = VerificationAttempt.Outcome.MALFORMED
+            result = VerificationError(
+                "invalid", _("入力内容を確認してください。"), field_errors=entry.errors
+            )
+        elif candidate is None:
+            outcome = VerificationAttempt.Outcome.FAILURE
+            result = VerificationError("not_found", not_found_message())
+        else:
+            outcome = VerificationAttempt.Outcome.SUCCESS
+            result = Verification(
+                attempt_id=0,
+                guarantee=candidate.guarantee,
+                certificate=candidate.versions[0],
+                versions=candidate.versions,
+            )
+        rows.append(
+            VerificationAttempt(
+                outcome=outcome,
+                channel=channel,
+                contract_number=number,
+                guarantee=candidate.guarantee if candidate is not None and outcome == "success" else None,
+                certificate=candidate.versions[0] if candidate is not None and outcome == "success" else None,
+                client_hash=client.hash,
+                user_agent=client.user_agent,
+                api_client_id=client.api_client_id,
+            )
         )
-        raise VerificationError("not_found", not_found_message())
+        results.append(result)
+    _attempts_record(rows)
+    for row, result in zip(rows, results, strict=True):
+        if isinstance(result, Verification):
+            result.attempt_id = row.pk
+    return results
 
+
+def _attempts_record(rows: list[VerificationAttempt]) -> None:
+    """One durable insert: a single row is one autocommitted INSERT (its own transaction, nothing
+    else in it); several rows are one multi-row INSERT in one transaction."""
+    if len(rows) == 1:
+        rows[0].save(force_insert=True)
+    else:
+        VerificationAttempt.objects.bulk_create(rows)
+
+
+def verification_malformed(*, client: Client, channel: str, message: str) -> VerificationError:
+    """A request the API could not even read as number + key (not JSON, no items, too many items):
+    counted against the asker like any malformed input, and recorded. Returns the error to answer,
+    ``throttled`` when a limit already holds."""
     try:
-        ratelimit.refund(contract_number=number)
+        decision = ratelimit.settle(client=client, items=[(ratelimit.MALFORMED, None)])[0]
     except LimiterUnavailable:
-        # The match stands; the reserved failure simply stays counted until its window ends.
-        logger.warning("Verification succeeded but its reserved failure could not be given back.")
-    attempt = _attempt_record(
-        outcome=VerificationAttempt.Outcome.SUCCESS,
-        channel=channel,
-        number=number,
-        client=client,
-        guarantee=guarantee,
-        certificate=versions[0],
+        decision = None
+    if decision is None:
+        outcome = VerificationAttempt.Outcome.UNAVAILABLE
+        error = _unavailable()
+    elif not decision.allowed:
+        outcome = VerificationAttempt.Outcome.THROTTLED
+        error = _throttled(decision.retry_after)
+    else:
+        outcome = VerificationAttempt.Outcome.MALFORMED
+        error = VerificationError("invalid", message)
+    _attempts_record(
+        [
+            VerificationAttempt(
+                outcome=outcome,
+                channel=channel,
+                contract_number="",
+                client_hash=client.hash,
+                user_agent=client.user_agent,
+                api_client_id=client.api_client_id,
+            )
+        ]
     )
-    return Verification(
-        attempt_id=attempt.pk,
-        guarantee=guarantee,
-        certificate=versions[0],
-        versions=versions,
-        access_token=verified_access_token(certificate_id=versions[0].pk, verification_id=attempt.pk),
+    return error
+
+
+def _unavailable() -> VerificationError:
+    return VerificationError(
+        "unavailable",
+        _("現在、証書の確認を受け付けられません。しばらくしてから、もう一度お試しください。"),
+        retry_after=60,
     )
 
 
-@transaction.atomic(durable=True)
-def _attempt_record(
-    *,
-    outcome: str,
-    channel: str,
-    number: str,
-    client: Client,
-    guarantee: Guarantee | None = None,
-    certificate: Certificate | None = None,
-) -> VerificationAttempt:
-    return VerificationAttempt.objects.create(
-        outcome=outcome,
-        channel=channel,
-        contract_number=number,
-        guarantee=guarantee,
-        certificate=certificate,
-        client_hash=client.hash,
-        user_agent=client.user_agent,
+def _throttled(retry_after: int) -> VerificationError:
+    minutes = max(1, -(-retry_after // 60))
+    return VerificationError(
+        "throttled",
+        _("確認の回数が上限に達しました。約%(minutes)d分後に、もう一度お試しください。")
+        % {"minutes": minutes},
+        retry_after=retry_after,
     )

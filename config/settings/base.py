@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "certificates",
     "notifications",
     "verification",
+    "apiclients",
     "applications",
 ]
 
@@ -225,6 +226,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CertificateStatusEnum": ["active", "changed", "cancelled", "revoked", "expired"],
+        "ItemHttpStatusEnum": [(200, "200"), (400, "400"), (404, "404"), (429, "429"), (503, "503")],
+    },
 }
 
 # --- Security headers ---------------------------------------------------------------------------
@@ -325,9 +330,14 @@ VERIFICATION_REDIS_PREFIX = env_str("VERIFICATION_REDIS_PREFIX", "verify")
 # Wrong guesses per contract number, then every attempt on that number is refused until it cools off.
 VERIFICATION_FAILURES_PER_NUMBER = env_int("VERIFICATION_FAILURES_PER_NUMBER", 10)
 VERIFICATION_FAILURE_WINDOW = env_int("VERIFICATION_FAILURE_WINDOW", 15 * 60)
-# Attempts (right or wrong) per client address (an IPv6 client is its /64).
-VERIFICATION_REQUESTS_PER_CLIENT = env_int("VERIFICATION_REQUESTS_PER_CLIENT", 30)
+# Per client address (an IPv6 client is its /64), anonymous callers only: failures (wrong keys,
+# unknown numbers, malformed input) are limited tightly; successes get a large cap of their own, so
+# the offices behind one shared address (自治体情報セキュリティクラウド) can all verify.
+VERIFICATION_FAILURES_PER_CLIENT = env_int("VERIFICATION_FAILURES_PER_CLIENT", 100)
+VERIFICATION_SUCCESSES_PER_CLIENT = env_int("VERIFICATION_SUCCESSES_PER_CLIENT", 5000)
 VERIFICATION_CLIENT_WINDOW = env_int("VERIFICATION_CLIENT_WINDOW", 10 * 60)
+# Items per POST /api/v1/verifications/batch.
+VERIFICATION_BATCH_MAX_ITEMS = 100
 # Reverse proxies in front of the portal that append to X-Forwarded-For; 0 = REMOTE_ADDR only.
 # One setting for every use of the client's address (config/client_address.py).
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", env_int("VERIFICATION_TRUSTED_PROXY_HOPS", 0))
@@ -382,6 +392,21 @@ CELERY_BEAT_SCHEDULE["notifications-registration-notice"] = {
 CELERY_BEAT_SCHEDULE["notifications-outbox-sweep"] = {
     "task": "notifications.tasks.outbox_send_task",
     "schedule": 60.0,
+}
+
+
+# --- API clients' webhooks -------------------------------------------------------------------
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_SENDING_LEASE_SECONDS = env_int("WEBHOOK_SENDING_LEASE_SECONDS", 120)
+CELERY_BEAT_SCHEDULE["apiclients-webhooks-sweep"] = {
+    "task": "apiclients.tasks.webhooks_send_task",
+    "schedule": 60.0,
+}
+# 保証期間満了 begins at midnight (Tokyo): its webhooks go out a few minutes later.
+CELERY_BEAT_SCHEDULE["apiclients-webhooks-expiry"] = {
+    "task": "apiclients.tasks.webhooks_expiry_task",
+    "schedule": crontab(hour=0, minute=5),
 }
 
 

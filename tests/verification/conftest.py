@@ -17,7 +17,8 @@ def _isolated_limits(settings):
     settings.VERIFICATION_REDIS_PREFIX = f"test-verify-{uuid.uuid4().hex}"
     settings.VERIFICATION_FAILURES_PER_NUMBER = 10
     settings.VERIFICATION_FAILURE_WINDOW = 15 * 60
-    settings.VERIFICATION_REQUESTS_PER_CLIENT = 30
+    settings.VERIFICATION_FAILURES_PER_CLIENT = 100
+    settings.VERIFICATION_SUCCESSES_PER_CLIENT = 5000
     settings.VERIFICATION_CLIENT_WINDOW = 10 * 60
     settings.TRUSTED_PROXY_HOPS = 0
     assert settings.VERIFICATION_REDIS_URL.startswith("redis://"), "the tests run against real Redis"

@@ -56,19 +56,46 @@ def test_a_match_gives_its_reserved_failure_back(advance, settings):
     assert ratelimit.failures_counted(contract_number=advance.number) == 3
 
 
-def test_thirty_attempts_from_one_client_refuse_the_thirty_first_on_any_number(advance):
+def test_a_hundred_failures_from_one_address_refuse_the_next_attempt_on_any_number(advance):
     client = other_client(7)
-    for n in range(30):
+    for n in range(100):
         number = f"10799{n:05d}"
         assert api_verify(client, number, OTHER_KEY).status_code == 404
     assert api_verify(client, advance.number, KEY).status_code == 429
     assert page_verify(client, advance.number, KEY).status_code == 429
-    # and another client still gets through
+    # and another address still gets through
     assert api_verify(other_client(8), advance.number, KEY).status_code == 200
 
 
+def test_successes_from_one_address_do_not_use_up_its_failure_limit(advance, settings):
+    settings.VERIFICATION_FAILURES_PER_CLIENT = 3
+    client = other_client(7)
+    for _ in range(20):
+        assert api_verify(client, advance.number, KEY).status_code == 200
+    assert ratelimit.asker_counted(client=_asker(client)) == (0, 20)
+    # three failures, and then the address is refused, the right key included
+    for _ in range(3):
+        assert api_verify(client, UNKNOWN_NUMBER, OTHER_KEY).status_code == 404
+    assert api_verify(client, advance.number, KEY).status_code == 429
+
+
+def test_the_separate_cap_on_successes_holds_per_address(advance, settings):
+    settings.VERIFICATION_SUCCESSES_PER_CLIENT = 5
+    client = other_client(7)
+    for _ in range(5):
+        assert api_verify(client, advance.number, KEY).status_code == 200
+    refused = api_verify(client, advance.number, KEY)
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 9 * 60
+    assert api_verify(other_client(8), advance.number, KEY).status_code == 200
+
+
+def _asker(client: Client) -> Asker:
+    return ratelimit.client_of(RequestFactory().get("/", REMOTE_ADDR=client.defaults["REMOTE_ADDR"]))
+
+
 def test_malformed_attempts_count_against_the_client_but_not_against_a_number(advance, settings):
-    settings.VERIFICATION_REQUESTS_PER_CLIENT = 3
+    settings.VERIFICATION_FAILURES_PER_CLIENT = 3
     client = other_client(7)
     for _ in range(3):
         assert api_verify(client, advance.number, "short").status_code == 400
@@ -77,7 +104,7 @@ def test_malformed_attempts_count_against_the_client_but_not_against_a_number(ad
 
 
 def test_a_forged_x_forwarded_for_buys_no_new_attempts(advance, settings):
-    settings.VERIFICATION_REQUESTS_PER_CLIENT = 3
+    settings.VERIFICATION_FAILURES_PER_CLIENT = 3
     # given no trusted proxy: X-Forwarded-For is ignored
     for n in range(3):
         api_verify(other_client(7), UNKNOWN_NUMBER, OTHER_KEY, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
@@ -177,16 +204,17 @@ def test_concurrent_wrong_guesses_never_get_more_comparisons_than_the_limit(adva
     assert VerificationAttempt.objects.filter(outcome="failure").count() == 5
 
 
-def _acquire_in_process(n: int) -> bool:
-    return ratelimit.acquire(client_hash=f"process-{n}", contract_number="1070000001").allowed
+def _settle_in_process(n: int) -> bool:
+    asker = Asker(hash=f"process-{n}", user_agent="t")
+    return ratelimit.settle(client=asker, items=[(ratelimit.FAILURE, "1070000001")])[0].allowed
 
 
 def test_concurrent_processes_never_overshoot_the_limit(settings):
-    # given a limit of 4 and 16 processes reserving a failure on one number at the same moment
+    # given a limit of 4 and 16 processes counting a failure on one number at the same moment
     settings.VERIFICATION_FAILURES_PER_NUMBER = 4
     context = multiprocessing.get_context("fork")
     with context.Pool(8) as pool:
-        allowed = pool.map(_acquire_in_process, range(16))
+        allowed = pool.map(_settle_in_process, range(16))
     # then exactly 4 were allowed
     assert allowed.count(True) == 4
     assert ratelimit.failures_counted(contract_number="1070000001") == 4

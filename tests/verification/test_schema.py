@@ -15,12 +15,14 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     negative_data_rejection,
+    positive_data_acceptance,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
 
-from tests.factories import issue_guarantee
+from apiclients.services import api_credentials_issue
+from tests.factories import ApiClientFactory, issue_guarantee
 from tests.verification.helpers import KEY
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +31,8 @@ pytestmark = pytest.mark.django_db
 def test_the_schema_generates_without_warnings_and_validates():
     out = io.StringIO()
     call_command("spectacular", "--validate", "--fail-on-warn", "--format", "openapi-json", stdout=out)
-    assert '"/api/v1/verifications"' in out.getvalue()
+    for operation in ['"/api/v1/verifications"', '"/api/v1/verifications/batch"', '"/api/v1/changes"']:
+        assert operation in out.getvalue()
 
 
 def test_the_docs_page_loads_swagger_ui_from_local_static_files_without_inline_script(client):
@@ -70,15 +73,25 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", _app_in_test_transaction
 
 @pytest.fixture
 def example_guarantee(db, settings):
-    settings.VERIFICATION_REQUESTS_PER_CLIENT = 1_000_000
+    settings.VERIFICATION_FAILURES_PER_CLIENT = 1_000_000
+    settings.VERIFICATION_SUCCESSES_PER_CLIENT = 1_000_000
     settings.VERIFICATION_FAILURES_PER_NUMBER = 1_000_000
     return issue_guarantee(number="1070000473", key=KEY)  # the documented example verifies
 
 
+@pytest.fixture
+def api_key(db):
+    client = ApiClientFactory(quota_per_hour=1_000_000, failures_per_hour=1_000_000)
+    return api_credentials_issue(client=client, issued_by=None).api_key
+
+
 @schema.parametrize()
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-def test_the_api_has_no_server_errors_and_keeps_to_its_schema(case, example_guarantee):
+def test_the_api_has_no_server_errors_and_keeps_to_its_schema(case, example_guarantee, api_key):
+    # The single verification is tried anonymously (its address limits); the rest as an API client.
+    headers = {} if case.operation.path == "/api/v1/verifications" else {"Authorization": f"Bearer {api_key}"}
     case.call_and_validate(
+        headers=headers,
         checks=[
             not_a_server_error,
             status_code_conformance,
@@ -86,5 +99,6 @@ def test_the_api_has_no_server_errors_and_keeps_to_its_schema(case, example_guar
             response_headers_conformance,
             response_schema_conformance,
             negative_data_rejection,
-        ]
+            positive_data_acceptance,
+        ],
     )
