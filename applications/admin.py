@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -26,7 +27,7 @@ from guarantees.fields import YenField
 from guarantees.formatting import yen
 from guarantees.models import GuaranteeKind, Orderer
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import DateInput, FeePaymentForm, RefuseForm, ReturnForm
 from .models import (
     AdvanceUsePlan,
@@ -60,6 +61,18 @@ class ApplicationTransitionInline(admin.TabularInline):
 
 class EmptyForm(forms.Form):
     pass
+
+
+def _change_context(application: Application) -> dict[str, Any]:
+    """Before → after of a change, and what would stop its approval (the submission's rules)."""
+    if application.purpose != Application.Purpose.CHANGE or application.target_guarantee_id is None:
+        return {"change_lines": [], "change_problems": []}
+    problems: list[GuaranteeError] = []
+    try:
+        problems += rules.change_result_problems(application)
+    except GuaranteeError as exc:
+        problems.append(exc)
+    return {"change_lines": rules.change_lines(application), "change_problems": problems}
 
 
 @admin.register(Application)
@@ -100,6 +113,13 @@ class ApplicationAdmin(BranchScopedAdmin):
     def fee_display(self, obj: Application) -> str:
         return yen(obj.fee_amount)
 
+    @admin.display(description=gettext_lazy("変更前 → 変更後"))
+    def change_before_after(self, obj: Application) -> str:
+        context = _change_context(obj)
+        if not context["change_lines"]:
+            return "-"
+        return render_to_string("admin/applications/application/_change_before_after.html", context)
+
     @admin.display(description=gettext_lazy("書類"))
     def document_links(self, obj: Application) -> str:
         return format_html_join(
@@ -129,6 +149,7 @@ class ApplicationAdmin(BranchScopedAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [f.name for f in Application._meta.fields if f.name != "id"] + [
+            "change_before_after",
             "document_links",
             "fee_statement_link",
         ]
@@ -192,6 +213,8 @@ class ApplicationAdmin(BranchScopedAdmin):
         action: Callable[[Application, User, dict[str, Any]], Application],
         done: str,
         initial: dict[str, Any] | None = None,
+        template: str = "admin/portal/action_form.html",
+        extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         application = self._reviewable(request, pk)
         form = form_class(request.POST if request.method == "POST" else None, initial=initial)
@@ -213,8 +236,9 @@ class ApplicationAdmin(BranchScopedAdmin):
             "opts": self.model._meta,
             "original": application,
             "form": form,
+            **(extra_context or {}),
         }
-        return TemplateResponse(request, "admin/portal/action_form.html", context)
+        return TemplateResponse(request, template, context)
 
     def review_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         return self._run(
@@ -227,6 +251,7 @@ class ApplicationAdmin(BranchScopedAdmin):
         )
 
     def approve_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        application = self._reviewable(request, pk)
         return self._run(
             request,
             pk,
@@ -234,6 +259,8 @@ class ApplicationAdmin(BranchScopedAdmin):
             form_class=EmptyForm,
             action=lambda a, u, d: services.application_approve(application=a, clerk=u),
             done=_("承認しました。"),
+            template="admin/applications/application/approve.html",
+            extra_context=_change_context(application),
         )
 
     def return_view(self, request: HttpRequest, pk: int) -> HttpResponse:

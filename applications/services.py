@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from certificates.services import GuaranteeChanges, certificate_issue, guarantee_change
+from certificates.services import certificate_issue, guarantee_change
 from guarantees.models import Guarantee, GuaranteeKind
 from guarantees.services import guarantee_cancel, guarantee_register
 from notifications.errors import NotificationError
@@ -673,17 +673,11 @@ def _apply_change(application: Application, clerk: User) -> None:
         guarantee_cancel(guarantee=target, cancelled_by=clerk, reason=application.reason)
         application.outcome_note = _("保証契約 %(number)s を解約しました。") % {"number": target.number}
     else:
-        if application.change_type == Application.ChangeType.PERIOD:
-            changes = GuaranteeChanges(
-                construction_end_date=application.construction_end,
-                guarantee_period_end=application.guarantee_period_end,
-            )
-        else:
-            changes = GuaranteeChanges(
-                guarantee_amount=application.guarantee_amount,
-                contract_amount_total=application.contract_amount_total,
-                contract_amount_target=application.contract_amount_target,
-            )
+        # The same values and rules the submission checked (rules.change_result_problems).
+        problems = rules.change_result_problems(application)
+        if problems:
+            raise problems[0]
+        changes = rules.change_values(application)
         reason = f"{application.get_change_type_display()}: {application.reason}".strip()
         outcome = guarantee_change(guarantee=target, changes=changes, changed_by=clerk, reason=reason[:200])
         if outcome.certificate is not None:

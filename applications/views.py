@@ -148,6 +148,20 @@ def _step_form(application: Application, step: str, request: HttpRequest) -> tup
         return forms.AccountStepForm(data, initial=initial), extra
     if step == rules.STEP_CHANGE:
         initial = _initial(application, forms.ChangeStepForm)
+        target = application.target_guarantee
+        if target is not None:
+            # Prefilled with the guarantee as it is now, so the contractor changes what changes and
+            # the resulting guarantee is whole (rules.change_values: an unchanged value stays).
+            current: dict[str, Any] = {
+                "guarantee_amount": target.guarantee_amount,
+                "contract_amount_total": target.contract_amount_total,
+                "contract_amount_target": target.contract_amount_target,
+                "construction_end": target.construction_end_date,
+                "guarantee_period_end": target.guarantee_period_end,
+            }
+            for name, value in current.items():
+                if initial.get(name) is None:
+                    initial[name] = value
         return forms.ChangeStepForm(data, initial=initial, application=application), extra
     raise PermissionDenied
 
@@ -253,6 +267,7 @@ def application_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         **_step_context(application, "confirm"),
         "problems": [(problem, step_url(application, problem.step or "confirm")) for problem in problems],
         "quote": quote,
+        "change_lines": rules.change_lines(application),
         "documents": application.documents.all(),
         "last_return": selectors.application_last_return(application=application),
     }

@@ -43,7 +43,14 @@ class YenField(forms.IntegerField):
 
 
 class YenInput(forms.TextInput):
+    """A yen amount shown as people read it (40,000,000); what they type is kept as typed."""
+
     input_type = "text"
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value:,}"
+        return super().format_value(value)
 
 
 YenField.widget = YenInput
