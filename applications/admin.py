@@ -31,7 +31,6 @@ from . import rules, selectors, services
 from .forms import DateInput, FeePaymentForm, RefuseForm, ReturnForm
 from .models import (
     AdvanceUsePlan,
-    AdvanceUseRow,
     Application,
     ApplicationTransition,
     FeeDiscount,
@@ -433,30 +432,6 @@ class _ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class AdvanceUseRowInline(_ReadOnlyInline):
-    model = AdvanceUseRow
-    fields = [
-        "position",
-        "category",
-        "quantity",
-        "total_required",
-        "advance_use",
-        "payout_method",
-        "payout_schedule",
-        "payee",
-    ]
-    readonly_fields = [
-        "position",
-        "category",
-        "quantity",
-        "total_required",
-        "advance_use",
-        "payout_method",
-        "payout_schedule",
-        "payee",
-    ]
-
-
 class WithdrawalLineInline(_ReadOnlyInline):
     model = WithdrawalLine
     fields = ["category", "payee", "amount"]
@@ -501,8 +476,61 @@ class _PaperworkAdmin(ReadOnlyAdminMixin, BranchScopedAdmin):
 
 @admin.register(AdvanceUsePlan)
 class AdvanceUsePlanAdmin(_PaperworkAdmin):
-    list_display = ["guarantee", "revision", "updated_by", "updated_at", "pdf_link"]
-    inlines = [AdvanceUseRowInline]
+    """The plan as the contractor saved it, every revision kept (read-only), and a warning when the
+    current revision plans more than the advance (after a 減額)."""
+
+    list_display = [
+        "guarantee",
+        "revision",
+        "advance_display",
+        "planned_display",
+        "excess_warning",
+        "updated_by",
+        "updated_at",
+        "pdf_link",
+    ]
+    readonly_fields = ["pdf_link", "excess_warning", "revisions_table"]
+    fields = [
+        "guarantee",
+        "revision",
+        "updated_by",
+        "updated_at",
+        "pdf_link",
+        "excess_warning",
+        "revisions_table",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("guarantee", "updated_by")
+            .annotate(planned_total=selectors.planned_total_subquery("guarantee_id"))
+        )
+
+    @admin.display(description=gettext_lazy("前払金額"))
+    def advance_display(self, obj: AdvanceUsePlan) -> str:
+        return format_html("{}円", yen(obj.guarantee.guarantee_amount))
+
+    @admin.display(description=gettext_lazy("前払金使用金額の合計"))
+    def planned_display(self, obj: AdvanceUsePlan) -> str:
+        return format_html("{}円", yen(getattr(obj, "planned_total", None) or 0))
+
+    @admin.display(description=gettext_lazy("前払金額との照合"))
+    def excess_warning(self, obj: AdvanceUsePlan) -> str:
+        message = selectors.use_plan_excess_message(
+            planned=getattr(obj, "planned_total", None) or 0, advance=obj.guarantee.guarantee_amount
+        )
+        if not message:
+            return _("前払金額と一致")
+        return format_html('<strong class="errornote use-plan-excess">{}</strong>', message)
+
+    @admin.display(description=gettext_lazy("版の履歴"))
+    def revisions_table(self, obj: AdvanceUsePlan) -> str:
+        return render_to_string(
+            "admin/applications/advanceuseplan/_revisions.html",
+            {"revisions": selectors.use_plan_revisions(plan=obj), "current": obj.revision},
+        )
 
     def pdf_response(self, obj: Any) -> HttpResponse:
         from . import pdf_views  # WeasyPrint loads only where PDFs are made

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from guarantees.fields import YenField
 from guarantees.models import Bank, Branch, Guarantee, GuaranteeKind, Orderer
 
-from .models import Application, ApplicationDocument, PayoutMethod, UseCategory
+from .models import UNDECIDED, Application, ApplicationDocument, PayoutMethod, UseCategory
 
 
 class DateInput(forms.DateInput):
@@ -178,14 +178,28 @@ class FeePaymentForm(forms.Form):
     paid_on = forms.DateField(label=_("入金日"), widget=DateInput())
 
 
+def _undecided_text(label: Any, max_length: int) -> forms.CharField:
+    """A text that may stay 未定: blank saves 未定, and a blank input shows 未定 as its marker."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": UNDECIDED}),
+    )
+
+
 class UseRowForm(forms.Form):
     category = forms.ChoiceField(label=_("前払金を使用する項目"), choices=UseCategory.choices)
-    quantity = forms.CharField(label=_("全所要数量"), max_length=50, required=False)
+    quantity = _undecided_text(_("全所要数量"), 50)
     total_required = YenField(label=_("全所要金額（円）"), required=False)
     advance_use = YenField(label=_("前払金使用金額（円）"), required=False)
     payout_method = forms.ChoiceField(label=_("払出方法"), choices=PayoutMethod.choices, required=False)
-    payout_schedule = forms.CharField(label=_("払出予定"), max_length=50, required=False)
-    payee = forms.CharField(label=_("支払先"), max_length=100, required=False)
+    payout_schedule = _undecided_text(_("払出予定"), 50)
+    payee = _undecided_text(_("支払先"), 100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["total_required"].widget.attrs["placeholder"] = UNDECIDED
 
 
 UseRowFormSet = forms.formset_factory(UseRowForm, extra=0)

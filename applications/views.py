@@ -24,7 +24,7 @@ from guarantees.fields import normalize_yen
 from guarantees.models import Guarantee, GuaranteeKind, Orderer
 
 from . import forms, rules, selectors, services
-from .models import AdvanceUsePlan, Application, ApplicationDocument, PayoutMethod, UseCategory
+from .models import UNDECIDED, AdvanceUsePlan, Application, ApplicationDocument, PayoutMethod, UseCategory
 from .pdf import fee_statement_available
 
 NEW_STEPS: list[tuple[str, Any]] = [
@@ -393,15 +393,17 @@ def use_plan(request: HttpRequest, number: str) -> HttpResponse:
     guarantee = _advance(request, number)
     plan = AdvanceUsePlan.objects.filter(guarantee=guarantee).first()
     if plan is not None:
+        # 未定 is what a blank saves as: re-opened, the input is blank again and the 未定
+        # placeholder marks it, so the text 未定 never stands in an input as if typed.
         initial = [
             {
                 "category": row.category,
-                "quantity": row.quantity,
+                "quantity": _unless_undecided(row.quantity),
                 "total_required": row.total_required,
                 "advance_use": row.advance_use,
                 "payout_method": row.payout_method,
-                "payout_schedule": row.payout_schedule,
-                "payee": row.payee,
+                "payout_schedule": _unless_undecided(row.payout_schedule),
+                "payee": _unless_undecided(row.payee),
             }
             for row in plan.rows.all()
         ]
@@ -439,8 +441,18 @@ def use_plan(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "applications/use_plan.html",
-        {"guarantee": guarantee, "plan": plan, "formset": formset, "error": error},
+        {
+            "guarantee": guarantee,
+            "plan": plan,
+            "formset": formset,
+            "error": error,
+            "plan_warning": selectors.use_plan_warning(guarantee=guarantee),
+        },
     )
+
+
+def _unless_undecided(value: str) -> str:
+    return "" if value == UNDECIDED else value
 
 
 @login_required
@@ -479,5 +491,6 @@ def withdrawals(request: HttpRequest, number: str) -> HttpResponse:
         "history": selectors.withdrawal_history(guarantee=guarantee),
         "balance": selectors.advance_balance(guarantee=guarantee),
         "has_plan": AdvanceUsePlan.objects.filter(guarantee=guarantee).exists(),
+        "plan_warning": selectors.use_plan_warning(guarantee=guarantee),
     }
     return render(request, "applications/withdrawals.html", context)

@@ -1,6 +1,7 @@
 """「発注者へ提出」 rules kept by the service: the department when none is registered, the guarantee in
 force, and the orderer's address on the 受領確認 record behind the portal's reverse proxy."""
 
+# mypy: disable-error-code="union-attr"
 from __future__ import annotations
 
 import datetime as dt
