@@ -178,28 +178,25 @@ class FeePaymentForm(forms.Form):
     paid_on = forms.DateField(label=_("入金日"), widget=DateInput())
 
 
-def _undecided_text(label: Any, max_length: int) -> forms.CharField:
-    """A text that may stay 未定: blank saves 未定, and a blank input shows 未定 as its marker."""
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": UNDECIDED}),
-    )
-
-
 class UseRowForm(forms.Form):
     category = forms.ChoiceField(label=_("前払金を使用する項目"), choices=UseCategory.choices)
-    quantity = _undecided_text(_("全所要数量"), 50)
+    quantity = forms.CharField(label=_("全所要数量"), max_length=50, required=False)
     total_required = YenField(label=_("全所要金額（円）"), required=False)
     advance_use = YenField(label=_("前払金使用金額（円）"), required=False)
     payout_method = forms.ChoiceField(label=_("払出方法"), choices=PayoutMethod.choices, required=False)
-    payout_schedule = _undecided_text(_("払出予定"), 50)
-    payee = _undecided_text(_("支払先"), 100)
+    payout_schedule = forms.CharField(label=_("払出予定"), max_length=50, required=False)
+    payee = forms.CharField(label=_("支払先"), max_length=100, required=False)
+
+    #: What a blank saves as 未定 (a blank 全所要金額 is 未定 too).
+    UNDECIDED_FIELDS = ("quantity", "total_required", "payout_schedule", "payee")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["total_required"].widget.attrs["placeholder"] = UNDECIDED
+        if self.initial.get("advance_use"):
+            # A saved row: its 未定 items are blank inputs marked 未定, never the text in the input.
+            for name in self.UNDECIDED_FIELDS:
+                if self.initial.get(name) in (None, ""):
+                    self.fields[name].widget.attrs["placeholder"] = UNDECIDED
 
 
 UseRowFormSet = forms.formset_factory(UseRowForm, extra=0)
