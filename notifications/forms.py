@@ -30,6 +30,9 @@ class SubmitForm(forms.Form):
         default = submission_department(guarantee=guarantee)
         if default is not None:
             field.initial = default.pk
+        else:
+            # Several departments and none registered: the contractor chooses; none is preselected.
+            field.empty_label = _("（提出先を選んでください）")
 
 
 class SubscribeForm(forms.Form):

@@ -75,7 +75,14 @@ def test_with_several_departments_the_first_press_goes_straight_to_the_choice(cl
     assert "提出先の部署を選んでください。" in choice
     assert "提出先の部署が登録されていません" not in choice
     assert 'name="department"' in choice
+    assert '<option value="" selected>（提出先を選んでください）</option>' in choice
     assert f'value="/keys/{guarantee.number}/"' in choice
+    assert not OutboxMessage.objects.exists()
+
+    # when they press again without choosing, then they are asked to choose, and nothing is sent
+    unchosen = client.post(url, {"department": ""})
+    assert unchosen.status_code == 400
+    assert "提出先の部署を選んでください。" in unchosen.content.decode()
     assert not OutboxMessage.objects.exists()
 
     # when they choose 契約検査課, then the key goes there
