@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -19,6 +20,7 @@ from accounts.models import User
 
 from . import services
 from .errors import GuaranteeError
+from .fields import BusinessDateField
 from .formatting import slash_date, yen
 from .models import (
     AuditEvent,
@@ -55,10 +57,17 @@ class ReadOnlyAdminMixin:
         return False
 
 
+#: Every date staff type in admin has the portal's one range (guarantees.fields).
+DATE_FIELD_OVERRIDES: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.DateField: {"form_class": BusinessDateField}
+}
+
+
 class BranchScopedAdmin(admin.ModelAdmin):
     """A clerk with a branch sees and acts on that branch's guarantees only."""
 
     branch_lookup = "branch"
+    formfield_overrides = DATE_FIELD_OVERRIDES
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)
@@ -108,6 +117,7 @@ class AdoptionFilter(admin.SimpleListFilter):
 @admin.register(Orderer)
 class OrdererAdmin(admin.ModelAdmin):
     list_display = ["title", "organisation", "kind", "e_guarantee_adopted_on"]
+    formfield_overrides = DATE_FIELD_OVERRIDES
     list_filter = ["kind", AdoptionFilter]
     search_fields = ["title", "organisation"]
     inlines = [OrdererDepartmentInline]
@@ -172,7 +182,7 @@ class GuaranteeRegisterForm(forms.ModelForm):
 
 class EndGuaranteeForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("理由"), max_length=200)
-    on = forms.DateField(label=gettext_lazy("日付"), initial=timezone.localdate)
+    on = BusinessDateField(label=gettext_lazy("日付"), initial=timezone.localdate)
 
 
 @admin.register(Guarantee)
