@@ -26,12 +26,12 @@ APT_BENCH := wrk
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: deploy-check audit prod prod-smoke help setup setup-test apt-run apt-test apt-bench run test test-db lint typecheck checks pytest bench messages clean
+.PHONY: deploy-check audit prod prod-smoke help setup setup-test apt-run apt-test apt-bench npm-test run test test-db lint typecheck checks pytest bench messages clean
 
 help:
 	@echo "make run    start the portal with demo data at http://127.0.0.1:8000/"
 	@echo "make test   run every check and the whole test suite"
-	@echo "make bench  run the benchmarks (see bench/README.md)"
+	@echo "make bench  run the benchmarks and print one table of figures and targets (docs/benchmarks.md)"
 	@echo "make prod   the production shape locally: gunicorn, Celery worker and beat (docs/deploy.md)"
 
 apt-run:
@@ -51,7 +51,16 @@ apt-bench:
 
 setup: apt-run .venv/.synced messages
 
-setup-test: setup apt-test
+# The browser tests' accessibility checker (axe-core from the npm registry, pinned in
+# package-lock.json); the tests inject node_modules/axe-core/axe.min.js, never a file from the network.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Node 20 and npm are required for the browser tests"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+npm-test: node_modules/.installed
+
+setup-test: setup apt-test npm-test
 
 messages:
 	@$(MANAGE) compilemessages --ignore=.venv -v0
@@ -107,8 +116,10 @@ prod-smoke: setup
 
 test: setup-test lint typecheck checks deploy-check audit pytest prod-smoke
 
+# ReportLab (the PDF baseline) is in the bench dependency group only.
 bench: setup apt-bench
+	@$(VENV_PY) -c "import reportlab" 2>/dev/null || $(UV) sync --frozen --inexact --group bench
 	bash bench/run.sh
 
 clean:
-	rm -rf .venv var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf .venv var node_modules .mypy_cache .ruff_cache .pytest_cache

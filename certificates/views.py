@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from accounts.decorators import contractor_required
 from guarantees.models import Contractor, Guarantee
 
-from . import selectors
+from . import listing, selectors
 from .models import Certificate
 
 # Reversed once per page to build the row links (each row appends its own number).
@@ -45,6 +45,9 @@ def guarantee_list(request: HttpRequest) -> HttpResponse:
         today=timezone.localdate(),
     )
     page = Paginator(guarantees, settings.PORTAL_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The rows are loaded here, not inside the template, with what the apps above add to them.
+    page.object_list = list(page.object_list)
+    listing.load_row_extras(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
     return render(

@@ -85,25 +85,18 @@ def test_a_decrease_is_corrected_before_submission_and_the_clerk_approves_what_w
         page.fill("input[name=contract_amount_target]", "")
         page.fill("input[name=reason]", "設計変更による減額")
         page.click("text=保存して次へ")
+
+        # then the change step itself says what the approval would refuse, at 対象額, keeping the input
+        expect(page.locator("body")).to_contain_text("請負金額(対象額)は請負金額(総額)以下にしてください。")
+        expect(page.locator("input[name=guarantee_amount]")).to_have_value("３０，０００，０００")
+        _shot(page, "11-change-step-problem")
+
+        # when they correct 対象額 and go on
+        page.fill("input[name=contract_amount_target]", "75,000,000")
+        page.click("text=保存して次へ")
         page.select_option("select[name=doc_type]", "contract")
         page.set_input_files("input[name=file]", str(contract))
         page.click("button:has-text('アップロード')")
-        page.click("text=確認へ進む")
-
-        # then the confirm page says what the approval would refuse, before → after, and no button
-        problems = page.locator(".app-problems")
-        expect(problems).to_contain_text("請負金額(対象額)は請負金額(総額)以下にしてください。")
-        expect(page.locator("button:has-text('申し込む')")).to_have_count(0)
-        changed = page.locator("table.app-before-after tr.is-changed")
-        expect(changed).to_have_count(2)
-        _shot(page, "11-change-confirm-problem")
-
-        # when they follow the problem to the change step, still prefilled, and correct 対象額
-        problems.get_by_role("link").first.click()
-        expect(page.locator("input[name=guarantee_amount]")).to_have_value("30,000,000")
-        expect(page.locator("input[name=contract_amount_target]")).to_have_value("100,000,000")
-        page.fill("input[name=contract_amount_target]", "75,000,000")
-        page.click("text=保存して次へ")
         page.click("text=確認へ進む")
 
         # then before → after shows the three amounts that change, and they submit
@@ -122,10 +115,10 @@ def test_a_decrease_is_corrected_before_submission_and_the_clerk_approves_what_w
     try:
         # the clerk's approval page shows the same before → after
         admin.goto(f"/admin/applications/application/{application.pk}/approve/")
-        expect(admin.locator("table.before-after")).to_contain_text("75,000,000円")
-        expect(admin.locator("table.before-after strong")).to_have_count(3)
+        expect(admin.locator("table.desk-changes")).to_contain_text("75,000,000円")
+        expect(admin.locator("table.desk-changes strong")).to_have_count(3)
         _shot(admin, "13-admin-approve-before-after")
-        admin.click("input[type=submit][value='実行する']")
+        admin.locator("form [type=submit]").last.click()
         admin.wait_for_url(f"**/admin/applications/application/{application.pk}/change/")
     finally:
         clerk.close()
