@@ -1,8 +1,11 @@
-"""Template filters for printed values: ``amount|yen``, ``day|wareki``, ``day|slashdate``."""
+"""Template filters for printed values: ``amount|yen``, ``day|wareki``, ``day|slashdate``; and
+``{% portal_url "name" %}``, a page's full address for documents printed on paper."""
 
 import datetime as dt
 
 from django import template
+from django.conf import settings
+from django.urls import reverse
 
 from guarantees import formatting
 
@@ -22,3 +25,9 @@ def wareki(day: dt.date | None) -> str:
 @register.filter
 def slashdate(day: dt.date | None) -> str:
     return formatting.slash_date(day)
+
+
+@register.simple_tag
+def portal_url(name: str, *args: object) -> str:
+    """The full address of a portal page (``PORTAL_BASE_URL`` + its path), for a PDF or a mail."""
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=args or None)
