@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -27,11 +28,10 @@ from guarantees.fields import BusinessDateField, YenField
 from guarantees.formatting import yen
 from guarantees.models import Branch, GuaranteeKind, Orderer
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import DateInput, FeePaymentForm, RefuseForm, ReturnForm
 from .models import (
     AdvanceUsePlan,
-    AdvanceUseRow,
     Application,
     ApplicationTransition,
     FeeDiscount,
@@ -174,6 +174,18 @@ class EmptyForm(forms.Form):
     pass
 
 
+def _change_context(application: Application) -> dict[str, Any]:
+    """Before → after of a change, and what would stop its approval (the submission's rules)."""
+    if application.purpose != Application.Purpose.CHANGE or application.target_guarantee_id is None:
+        return {"change_lines": [], "change_problems": []}
+    problems: list[GuaranteeError] = []
+    try:
+        problems += rules.change_result_problems(application)
+    except GuaranteeError as exc:
+        problems.append(exc)
+    return {"change_lines": rules.change_lines(application), "change_problems": problems}
+
+
 @admin.register(Application)
 class ApplicationAdmin(BranchScopedAdmin):
     """The review queue: every submitted application of the clerk's branch, oldest first."""
@@ -211,6 +223,13 @@ class ApplicationAdmin(BranchScopedAdmin):
     @admin.display(description=gettext_lazy("保証料"), ordering="fee_amount")
     def fee_display(self, obj: Application) -> str:
         return yen(obj.fee_amount)
+
+    @admin.display(description=gettext_lazy("変更前 → 変更後"))
+    def change_before_after(self, obj: Application) -> str:
+        context = _change_context(obj)
+        if not context["change_lines"]:
+            return "-"
+        return render_to_string("admin/applications/application/_change_before_after.html", context)
 
     @admin.display(description=gettext_lazy("請負金額(総額)"))
     def contract_amount_total_yen(self, obj: Application) -> str:
@@ -273,6 +292,7 @@ class ApplicationAdmin(BranchScopedAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [YEN_FIELDS.get(f.name, f.name) for f in Application._meta.fields if f.name != "id"] + [
+            "change_before_after",
             "document_links",
             "fee_statement_link",
         ]
@@ -611,30 +631,6 @@ class _ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class AdvanceUseRowInline(_ReadOnlyInline):
-    model = AdvanceUseRow
-    fields = [
-        "position",
-        "category",
-        "quantity",
-        "total_required",
-        "advance_use",
-        "payout_method",
-        "payout_schedule",
-        "payee",
-    ]
-    readonly_fields = [
-        "position",
-        "category",
-        "quantity",
-        "total_required",
-        "advance_use",
-        "payout_method",
-        "payout_schedule",
-        "payee",
-    ]
-
-
 class WithdrawalLineInline(_ReadOnlyInline):
     model = WithdrawalLine
     fields = ["category", "payee", "amount"]
@@ -679,8 +675,61 @@ class _PaperworkAdmin(ReadOnlyAdminMixin, BranchScopedAdmin):
 
 @admin.register(AdvanceUsePlan)
 class AdvanceUsePlanAdmin(_PaperworkAdmin):
-    list_display = ["guarantee", "revision", "updated_by", "updated_at", "pdf_link"]
-    inlines = [AdvanceUseRowInline]
+    """The plan as the contractor saved it, every revision kept (read-only), and a warning when the
+    current revision plans more than the advance (after a 減額)."""
+
+    list_display = [
+        "guarantee",
+        "revision",
+        "advance_display",
+        "planned_display",
+        "excess_warning",
+        "updated_by",
+        "updated_at",
+        "pdf_link",
+    ]
+    readonly_fields = ["pdf_link", "excess_warning", "revisions_table"]
+    fields = [
+        "guarantee",
+        "revision",
+        "updated_by",
+        "updated_at",
+        "pdf_link",
+        "excess_warning",
+        "revisions_table",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("guarantee", "updated_by")
+            .annotate(planned_total=selectors.planned_total_subquery("guarantee_id"))
+        )
+
+    @admin.display(description=gettext_lazy("前払金額"))
+    def advance_display(self, obj: AdvanceUsePlan) -> str:
+        return format_html("{}円", yen(obj.guarantee.guarantee_amount))
+
+    @admin.display(description=gettext_lazy("前払金使用金額の合計"))
+    def planned_display(self, obj: AdvanceUsePlan) -> str:
+        return format_html("{}円", yen(getattr(obj, "planned_total", None) or 0))
+
+    @admin.display(description=gettext_lazy("前払金額との照合"))
+    def excess_warning(self, obj: AdvanceUsePlan) -> str:
+        message = selectors.use_plan_excess_message(
+            planned=getattr(obj, "planned_total", None) or 0, advance=obj.guarantee.guarantee_amount
+        )
+        if not message:
+            return _("前払金額と一致")
+        return format_html('<strong class="errornote use-plan-excess">{}</strong>', message)
+
+    @admin.display(description=gettext_lazy("版の履歴"))
+    def revisions_table(self, obj: AdvanceUsePlan) -> str:
+        return render_to_string(
+            "admin/applications/advanceuseplan/_revisions.html",
+            {"revisions": selectors.use_plan_revisions(plan=obj), "current": obj.revision},
+        )
 
     def pdf_response(self, obj: Any) -> HttpResponse:
         from . import pdf_views  # WeasyPrint loads only where PDFs are made

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from guarantees.fields import BusinessDateField, YenField
 from guarantees.models import Bank, Branch, Guarantee, GuaranteeKind, Orderer
 
-from .models import Application, ApplicationDocument, PayoutMethod, UseCategory
+from .models import UNDECIDED, Application, ApplicationDocument, PayoutMethod, UseCategory
 
 
 class DateInput(forms.DateInput):
@@ -201,6 +201,17 @@ class UseRowForm(forms.Form):
     payout_method = forms.ChoiceField(label=_("払出方法"), choices=PayoutMethod.choices, required=False)
     payout_schedule = forms.CharField(label=_("払出予定"), max_length=50, required=False)
     payee = forms.CharField(label=_("支払先"), max_length=100, required=False)
+
+    #: What a blank saves as 未定 (a blank 全所要金額 is 未定 too).
+    UNDECIDED_FIELDS = ("quantity", "total_required", "payout_schedule", "payee")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.initial.get("advance_use"):
+            # A saved row: its 未定 items are blank inputs marked 未定, never the text in the input.
+            for name in self.UNDECIDED_FIELDS:
+                if self.initial.get(name) in (None, ""):
+                    self.fields[name].widget.attrs["placeholder"] = UNDECIDED
 
 
 UseRowFormSet = forms.formset_factory(UseRowForm, extra=0)

@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guarantees.models import Bank, Branch, Contractor, Guarantee, GuaranteeKind, Orderer
@@ -449,12 +450,16 @@ UNDECIDED = "未定"
 
 
 class AdvanceUsePlan(models.Model):
-    """前払金使途内訳明細書 of one advance guarantee. Amending replaces the rows, revision + 1."""
+    """前払金使途内訳明細書 of one advance guarantee: every revision is kept, the latest is current.
+
+    ``revision`` is the number of the current (latest) revision; ``use_plan_save`` writes it in the
+    transaction that adds that revision, and nothing else writes it.
+    """
 
     guarantee = models.OneToOneField(
         Guarantee, verbose_name=_("保証契約"), on_delete=models.PROTECT, related_name="use_plan"
     )
-    revision = models.PositiveSmallIntegerField(_("版"), default=1)
+    revision = models.PositiveSmallIntegerField(_("現在の版"), default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("作成者"), on_delete=models.PROTECT, related_name="+"
     )
@@ -467,10 +472,41 @@ class AdvanceUsePlan(models.Model):
     def __str__(self) -> str:
         return f"{self.guarantee.number} 第{self.revision}版"
 
+    @property
+    def rows(self) -> models.QuerySet[AdvanceUseRow]:
+        """The rows of the current revision."""
+        return AdvanceUseRow.objects.filter(revision__plan=self, revision__number=self.revision)
+
+
+class AdvanceUsePlanRevision(models.Model):
+    """One revision of a 使途内訳明細書, as saved: its rows, who saved it, when, and the advance it
+    had to add up to then. Never changed or deleted; an amendment is a new revision."""
+
+    plan = models.ForeignKey(
+        AdvanceUsePlan, verbose_name=_("明細書"), on_delete=models.PROTECT, related_name="revisions"
+    )
+    number = models.PositiveSmallIntegerField(_("版"))
+    advance_amount = models.BigIntegerField(_("前払金額（この版の時点）"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("作成者"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("作成日時"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("使途内訳明細書の版")
+        verbose_name_plural = _("使途内訳明細書の版")
+        ordering = ["plan", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="use_plan_revision_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.guarantee.number} 第{self.number}版"
+
 
 class AdvanceUseRow(models.Model):
-    plan = models.ForeignKey(
-        AdvanceUsePlan, verbose_name=_("明細書"), on_delete=models.CASCADE, related_name="rows"
+    revision = models.ForeignKey(
+        AdvanceUsePlanRevision, verbose_name=_("版"), on_delete=models.PROTECT, related_name="rows"
     )
     position = models.PositiveSmallIntegerField(_("順"))
     category = models.CharField(_("前払金を使用する項目"), max_length=30, choices=UseCategory.choices)
@@ -486,9 +522,11 @@ class AdvanceUseRow(models.Model):
     class Meta:
         verbose_name = _("使途内訳")
         verbose_name_plural = _("使途内訳")
-        ordering = ["plan", "position"]
+        ordering = ["revision", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "position"], name="use_row_unique_position"),
+            models.UniqueConstraint(
+                fields=["revision", "position"], name="use_row_unique_position_in_revision"
+            ),
             models.CheckConstraint(condition=models.Q(advance_use__gt=0), name="use_row_amount_positive"),
             models.CheckConstraint(
                 condition=models.Q(total_required__isnull=True)

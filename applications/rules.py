@@ -8,15 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from certificates.services import (
+    ChangePreview,
+    GuaranteeChanges,
+    guarantee_change_preview,
+    guarantee_values_after,
+)
 from guarantees import rules as guarantee_rules
 from guarantees.errors import GuaranteeError
 from guarantees.models import Guarantee, GuaranteeKind
 
 from .errors import ApplicationError
-from .models import Application, ApplicationDocument
+from .models import Application, ApplicationDocument, WithdrawalRequest
 
 STEP_KIND = "kind"
 STEP_WORK = "work"
@@ -332,6 +341,115 @@ def _document_problems(application: Application) -> list[ApplicationError]:
     return problems
 
 
+#: The application's field for each changeable field of the guarantee.
+_CHANGE_FIELDS: dict[str, str] = {
+    "guarantee_amount": "guarantee_amount",
+    "contract_amount_total": "contract_amount_total",
+    "contract_amount_target": "contract_amount_target",
+    "construction_end_date": "construction_end",
+    "guarantee_period_end": "guarantee_period_end",
+}
+_AMOUNT_FIELDS = ("guarantee_amount", "contract_amount_total", "contract_amount_target")
+_DATE_FIELDS = ("construction_end_date", "guarantee_period_end")
+
+
+def change_values(application: Application) -> GuaranteeChanges:
+    """What a change application asks of its guarantee: for 増額・減額 the amounts, for a
+    保証期限変更 the dates. A blank field, or one still holding the current value (the form is
+    prefilled with it), leaves the value as it is; so a guarantee period that ended with the
+    construction period still follows an extension (注2)."""
+    target = application.target_guarantee
+    if target is None or application.purpose != Application.Purpose.CHANGE:
+        return GuaranteeChanges()
+    fields = _DATE_FIELDS if application.change_type == Application.ChangeType.PERIOD else _AMOUNT_FIELDS
+    values: dict[str, Any] = {}
+    for field in fields:
+        value = getattr(application, _CHANGE_FIELDS[field])
+        if value is not None and value != getattr(target, field):
+            values[field] = value
+    return GuaranteeChanges(**values)
+
+
+def change_preview(application: Application) -> ChangePreview:
+    """The whole guarantee this change application would leave, checked by the very function its
+    approval applies (``certificates.services.guarantee_change_preview``). Raises
+    ``GuaranteeError``."""
+    return guarantee_change_preview(guarantee=_target_of(application), changes=change_values(application))
+
+
+def _target_of(application: Application) -> Guarantee:
+    if application.target_guarantee is None:
+        raise ApplicationError(
+            "target_required", _("変更・解約する保証契約を選んでください。"), field="target_guarantee"
+        )
+    return application.target_guarantee
+
+
+def change_result_problems(application: Application) -> list[ApplicationError]:
+    """The resulting guarantee broken by the change, as the approval would find it; and a 減額 of
+    an advance below what was already paid out of it. Checked on submission and again on approval."""
+    target = _target_of(application)
+    try:
+        preview = change_preview(application)
+    except GuaranteeError as exc:
+        field = _CHANGE_FIELDS.get(exc.field or "", "guarantee_amount")
+        return [_problem(exc.code, exc.message, field, STEP_CHANGE)]
+    if "guarantee_amount" not in preview.changed:
+        return []
+    withdrawn = WithdrawalRequest.objects.filter(guarantee=target).aggregate(total=Sum("total"))["total"] or 0
+    if preview.after["guarantee_amount"] < withdrawn:
+        return [
+            _problem(
+                "below_withdrawn",
+                _("前払金は既に%(withdrawn)s円を払い出しています。変更後の保証金額はそれ以上にしてください。")
+                % {"withdrawn": f"{withdrawn:,}"},
+                "guarantee_amount",
+                STEP_CHANGE,
+            )
+        ]
+    return []
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    """One row of before → after: a changeable value of the guarantee."""
+
+    label: str
+    before: Any
+    after: Any
+    is_amount: bool
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def change_lines(application: Application) -> list[ChangeLine]:
+    """Before → after of every changeable value, for the contractor's confirm page and the clerk's
+    approval page: the same values the approval would write (unchecked here; the problems say what
+    is wrong)."""
+    target = application.target_guarantee
+    if target is None or application.purpose != Application.Purpose.CHANGE or not application.change_type:
+        return []
+    after = guarantee_values_after(guarantee=target, changes=change_values(application))
+    labels = {
+        "guarantee_amount": _("保証金額"),
+        "contract_amount_total": _("請負金額(総額)"),
+        "contract_amount_target": _("請負金額(対象額)"),
+        "construction_end_date": _("工期末日"),
+        "guarantee_period_end": _("保証期限"),
+    }
+    return [
+        ChangeLine(
+            label=str(label),
+            before=getattr(target, field),
+            after=after[field],
+            is_amount=field in _AMOUNT_FIELDS,
+        )
+        for field, label in labels.items()
+    ]
+
+
 def _change_problems(application: Application, today: dt.date) -> list[ApplicationError]:
     problems: list[ApplicationError] = []
     target = application.target_guarantee
@@ -395,21 +513,9 @@ def _change_problems(application: Application, today: dt.date) -> list[Applicati
                 )
             )
         else:
-            total = application.contract_amount_total or target.contract_amount_total
-            target_amount = application.contract_amount_target or (
-                application.contract_amount_total or target.contract_amount_target
-            )
-            try:
-                guarantee_rules.validate_amounts(
-                    orderer=target.orderer,
-                    kind=target.kind,
-                    contract_amount_total=total,
-                    contract_amount_target=min(target_amount, total),
-                    guarantee_amount=amount,
-                )
-            except GuaranteeError as exc:
-                problems.append(_problem(exc.code, exc.message, exc.field or "guarantee_amount", STEP_CHANGE))
+            problems += change_result_problems(application)
     if change_type == Application.ChangeType.PERIOD:
+        found = len(problems)
         end = application.construction_end
         if end is None:
             problems.append(
@@ -451,6 +557,8 @@ def _change_problems(application: Application, today: dt.date) -> list[Applicati
                     STEP_CHANGE,
                 )
             )
+        if len(problems) == found:
+            problems += change_result_problems(application)
     return problems
 
 

@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from certificates.services import GuaranteeChanges, certificate_issue, guarantee_change
+from certificates.services import certificate_issue, guarantee_change
 from guarantees.after_commit import after_commit
-from guarantees.models import Guarantee, GuaranteeKind
-from guarantees.services import guarantee_cancel, guarantee_register
+from guarantees.models import AuditEvent, Guarantee, GuaranteeKind
+from guarantees.services import audit_record, guarantee_cancel, guarantee_register
 from notifications.errors import NotificationError
 from notifications.models import OutboxMessage
 from notifications.services import notification_enqueue
@@ -38,6 +38,7 @@ from .errors import ApplicationError
 from .models import (
     UNDECIDED,
     AdvanceUsePlan,
+    AdvanceUsePlanRevision,
     AdvanceUseRow,
     Application,
     ApplicationDocument,
@@ -677,17 +678,11 @@ def _apply_change(application: Application, clerk: User) -> None:
         guarantee_cancel(guarantee=target, cancelled_by=clerk, reason=application.reason)
         application.outcome_note = _("保証契約 %(number)s を解約しました。") % {"number": target.number}
     else:
-        if application.change_type == Application.ChangeType.PERIOD:
-            changes = GuaranteeChanges(
-                construction_end_date=application.construction_end,
-                guarantee_period_end=application.guarantee_period_end,
-            )
-        else:
-            changes = GuaranteeChanges(
-                guarantee_amount=application.guarantee_amount,
-                contract_amount_total=application.contract_amount_total,
-                contract_amount_target=application.contract_amount_target,
-            )
+        # The same values and rules the submission checked (rules.change_result_problems).
+        problems = rules.change_result_problems(application)
+        if problems:
+            raise problems[0]
+        changes = rules.change_values(application)
         reason = f"{application.get_change_type_display()}: {application.reason}".strip()
         outcome = guarantee_change(guarantee=target, changes=changes, changed_by=clerk, reason=reason[:200])
         if outcome.certificate is not None:
@@ -802,15 +797,21 @@ def use_plan_save(*, guarantee: Guarantee, user: User, rows: list[UseRowInput]) 
             )
     plan = AdvanceUsePlan.objects.filter(guarantee=guarantee).first()
     if plan is None:
-        plan = AdvanceUsePlan.objects.create(guarantee=guarantee, updated_by=user)
+        plan = AdvanceUsePlan.objects.create(guarantee=guarantee, updated_by=user, revision=1)
+        action = AuditEvent.Action.USE_PLAN_SAVED
     else:
+        # An amendment is a new revision; the revisions before it stay as they were saved (the
+        # surety company may have approved one of them).
         plan.revision += 1
         plan.updated_by = user
         plan.save(update_fields=["revision", "updated_by", "updated_at"])
-        plan.rows.all().delete()
+        action = AuditEvent.Action.USE_PLAN_AMENDED
+    revision = AdvanceUsePlanRevision.objects.create(
+        plan=plan, number=plan.revision, advance_amount=guarantee.guarantee_amount, created_by=user
+    )
     AdvanceUseRow.objects.bulk_create(
         AdvanceUseRow(
-            plan=plan,
+            revision=revision,
             position=index,
             category=row.category,
             quantity=_or_undecided(row.quantity),
@@ -821,6 +822,18 @@ def use_plan_save(*, guarantee: Guarantee, user: User, rows: list[UseRowInput]) 
             payee=_or_undecided(row.payee),
         )
         for index, row in enumerate(rows, start=1)
+    )
+    audit_record(
+        action=action,
+        actor=user,
+        guarantee=guarantee,
+        data={
+            "plan": plan.pk,
+            "revision": revision.number,
+            "advance_amount": guarantee.guarantee_amount,
+            "rows": len(rows),
+            "total": total,
+        },
     )
     return plan
 
@@ -858,11 +871,40 @@ def withdrawal_request_create(
             raise ApplicationError(
                 "payee_not_planned",
                 where
-                + _("支払先が使途内訳明細書にありません（%(payees)s）。明細書を変更してください。")
-                % {"payees": "、".join(sorted(payees))},
+                + _(
+                    "支払先「%(payee)s」は使途内訳明細書の%(category)sにありません"
+                    "（明細書の支払先: %(payees)s）。明細書を変更してください。"
+                )
+                % {
+                    "payee": payee,
+                    "category": UseCategory(line.category).label,
+                    "payees": "、".join(sorted(payees)),
+                },
                 field="payee",
             )
         asked[line.category] = asked.get(line.category, 0) + line.amount
+    total = sum(asked.values())
+    balance = guarantee.guarantee_amount - sum(withdrawn.values())
+    if total > balance:
+        planned = sum(row.advance_use for row in plan_rows)
+        if planned > guarantee.guarantee_amount:
+            # After a 減額 the plan may still allocate the old advance: the advance decides.
+            message = _(
+                "払出額（%(total)s円）が前払金の残高（%(balance)s円）を超えています。"
+                "減額後の前払金額は%(advance)s円で、使途内訳明細書の合計（%(planned)s円）まで"
+                "は払い出せません。明細書を減額後の前払金額に合わせて変更してください。"
+            ) % {
+                "total": f"{total:,}",
+                "balance": f"{balance:,}",
+                "advance": f"{guarantee.guarantee_amount:,}",
+                "planned": f"{planned:,}",
+            }
+        else:
+            message = _("払出額（%(total)s円）が前払金の残高（%(balance)s円）を超えています。") % {
+                "total": f"{total:,}",
+                "balance": f"{balance:,}",
+            }
+        raise ApplicationError("balance_exceeded", message, field="amount")
     for category, amount in asked.items():
         room = sum(row.advance_use for row in plan_rows if row.category == category) - withdrawn.get(
             category, 0
@@ -874,14 +916,6 @@ def withdrawal_request_create(
                 % {"category": UseCategory(category).label, "amount": f"{amount:,}", "room": f"{room:,}"},
                 field="amount",
             )
-    total = sum(asked.values())
-    balance = guarantee.guarantee_amount - sum(withdrawn.values())
-    if total > balance:
-        raise ApplicationError(
-            "balance_exceeded",
-            _("払出額（%(total)s円）が前払金の残高（%(balance)s円）を超えています。")
-            % {"total": f"{total:,}", "balance": f"{balance:,}"},
-        )
     request = WithdrawalRequest.objects.create(
         guarantee=guarantee,
         sequence=WithdrawalRequest.objects.filter(guarantee=guarantee).count() + 1,
@@ -893,5 +927,17 @@ def withdrawal_request_create(
     WithdrawalLine.objects.bulk_create(
         WithdrawalLine(request=request, category=line.category, payee=line.payee.strip(), amount=line.amount)
         for line in lines
+    )
+    audit_record(
+        action=AuditEvent.Action.WITHDRAWAL_REQUESTED,
+        actor=user,
+        guarantee=guarantee,
+        data={
+            "request": request.pk,
+            "sequence": request.sequence,
+            "plan_revision": plan.revision,
+            "total": total,
+            "balance_after": request.balance_after,
+        },
     )
     return request

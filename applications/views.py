@@ -25,7 +25,7 @@ from guarantees.models import Guarantee, GuaranteeKind, Orderer
 
 from . import forms, rules, selectors, services
 from .errors import ApplicationError
-from .models import AdvanceUsePlan, Application, ApplicationDocument, PayoutMethod, UseCategory
+from .models import UNDECIDED, AdvanceUsePlan, Application, ApplicationDocument, PayoutMethod, UseCategory
 from .pdf import fee_statement_available
 
 NEW_STEPS: list[tuple[str, Any]] = [
@@ -165,6 +165,20 @@ def _step_form(application: Application, step: str, request: HttpRequest) -> tup
         return forms.AccountStepForm(data, initial=initial), extra
     if step == rules.STEP_CHANGE:
         initial = _initial(application, forms.ChangeStepForm)
+        target = application.target_guarantee
+        if target is not None:
+            # Prefilled with the guarantee as it is now, so the contractor changes what changes and
+            # the resulting guarantee is whole (rules.change_values: an unchanged value stays).
+            current: dict[str, Any] = {
+                "guarantee_amount": target.guarantee_amount,
+                "contract_amount_total": target.contract_amount_total,
+                "contract_amount_target": target.contract_amount_target,
+                "construction_end": target.construction_end_date,
+                "guarantee_period_end": target.guarantee_period_end,
+            }
+            for name, value in current.items():
+                if initial.get(name) is None:
+                    initial[name] = value
         return forms.ChangeStepForm(data, initial=initial, application=application), extra
     raise PermissionDenied
 
@@ -277,6 +291,7 @@ def application_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         **_step_context(application, "confirm"),
         "problems": [(problem, step_url(application, problem.step or "confirm")) for problem in problems],
         "quote": quote,
+        "change_lines": rules.change_lines(application),
         "documents": application.documents.all(),
         "last_return": selectors.application_last_return(application=application),
     }
@@ -402,15 +417,17 @@ def use_plan(request: HttpRequest, number: str) -> HttpResponse:
     guarantee = _advance(request, number)
     plan = AdvanceUsePlan.objects.filter(guarantee=guarantee).first()
     if plan is not None:
+        # 未定 is what a blank saves as: re-opened, the input is blank again and the 未定
+        # placeholder marks it, so the text 未定 never stands in an input as if typed.
         initial = [
             {
                 "category": row.category,
-                "quantity": row.quantity,
+                "quantity": _unless_undecided(row.quantity),
                 "total_required": row.total_required,
                 "advance_use": row.advance_use,
                 "payout_method": row.payout_method,
-                "payout_schedule": row.payout_schedule,
-                "payee": row.payee,
+                "payout_schedule": _unless_undecided(row.payout_schedule),
+                "payee": _unless_undecided(row.payee),
             }
             for row in plan.rows.all()
         ]
@@ -448,8 +465,18 @@ def use_plan(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "applications/use_plan.html",
-        {"guarantee": guarantee, "plan": plan, "formset": formset, "error": error},
+        {
+            "guarantee": guarantee,
+            "plan": plan,
+            "formset": formset,
+            "error": error,
+            "plan_warning": selectors.use_plan_warning(guarantee=guarantee),
+        },
     )
+
+
+def _unless_undecided(value: str) -> str:
+    return "" if value == UNDECIDED else value
 
 
 @login_required
@@ -488,5 +515,6 @@ def withdrawals(request: HttpRequest, number: str) -> HttpResponse:
         "history": selectors.withdrawal_history(guarantee=guarantee),
         "balance": selectors.advance_balance(guarantee=guarantee),
         "has_plan": AdvanceUsePlan.objects.filter(guarantee=guarantee).exists(),
+        "plan_warning": selectors.use_plan_warning(guarantee=guarantee),
     }
     return render(request, "applications/withdrawals.html", context)

@@ -151,23 +151,20 @@ def change_needs_new_version(*, before: Guarantee, after: dict[str, Any]) -> tup
     return False, _("証書の記載事項に変更はありません。")
 
 
-@transaction.atomic
-def guarantee_change(
-    *, guarantee: Guarantee, changes: GuaranteeChanges, changed_by: User | None, reason: str = ""
-) -> ChangeOutcome:
-    """Apply a change (増額, 減額, 保証期限変更, 工期延長, 請負金額変更) to a guarantee.
+@dataclass(frozen=True)
+class ChangePreview:
+    """The guarantee a change would leave: every value after it, and which of them move."""
+
+    after: dict[str, Any]
+    changed: tuple[str, ...]
+
+
+def guarantee_values_after(*, guarantee: Guarantee, changes: GuaranteeChanges) -> dict[str, Any]:
+    """The changeable values of ``guarantee`` once ``changes`` apply, unchecked (for display).
 
     When the construction period is extended and the guarantee period ended with it, the guarantee
-    period follows by itself (注2). Whether a (変更) version is issued is decided by
-    ``change_needs_new_version``. A paper guarantee stays paper: its new version is a paper one.
+    period follows by itself (注2).
     """
-    guarantee = _locked(guarantee)
-    if guarantee.status != Guarantee.Status.ACTIVE:
-        raise GuaranteeError("not_active", _("有効でない保証契約は変更できません。"))
-    latest = Certificate.objects.filter(guarantee=guarantee).order_by("-version").first()
-    if latest is None:
-        raise GuaranteeError("not_issued", _("証書を発行する前の保証契約は変更ではなく訂正してください。"))
-
     after: dict[str, Any] = {
         "guarantee_amount": guarantee.guarantee_amount,
         "contract_amount_total": guarantee.contract_amount_total,
@@ -185,7 +182,17 @@ def guarantee_change(
         and changes.construction_end_date > guarantee.construction_end_date
     ):
         after["guarantee_period_end"] = changes.construction_end_date
+    return after
 
+
+def guarantee_change_preview(*, guarantee: Guarantee, changes: GuaranteeChanges) -> ChangePreview:
+    """The whole guarantee after ``changes``, checked with the rules the change itself applies.
+
+    ``guarantee_change`` applies exactly this, so whoever checks a change beforehand (the
+    contractor's change application on submission, the clerk's approval page) uses this one
+    function and cannot disagree with the change. Raises ``GuaranteeError`` for the first broken rule.
+    """
+    after = guarantee_values_after(guarantee=guarantee, changes=changes)
     changed = tuple(field for field, value in after.items() if getattr(guarantee, field) != value)
     if not changed:
         raise GuaranteeError("nothing_changed", _("変更する項目がありません。"))
@@ -201,6 +208,25 @@ def guarantee_change(
         guarantee_period_end=after["guarantee_period_end"],
         construction_end_date=after["construction_end_date"],
     )
+    return ChangePreview(after=after, changed=changed)
+
+
+@transaction.atomic
+def guarantee_change(
+    *, guarantee: Guarantee, changes: GuaranteeChanges, changed_by: User | None, reason: str = ""
+) -> ChangeOutcome:
+    """Apply a change (増額, 減額, 保証期限変更, 工期延長, 請負金額変更) to a guarantee: the values
+    ``guarantee_change_preview`` gives, checked by it. Whether a (変更) version is issued is decided by
+    ``change_needs_new_version``. A paper guarantee stays paper: its new version is a paper one.
+    """
+    guarantee = _locked(guarantee)
+    if guarantee.status != Guarantee.Status.ACTIVE:
+        raise GuaranteeError("not_active", _("有効でない保証契約は変更できません。"))
+    latest = Certificate.objects.filter(guarantee=guarantee).order_by("-version").first()
+    if latest is None:
+        raise GuaranteeError("not_issued", _("証書を発行する前の保証契約は変更ではなく訂正してください。"))
+    preview = guarantee_change_preview(guarantee=guarantee, changes=changes)
+    after, changed = preview.after, preview.changed
     issue_version, why_not = change_needs_new_version(before=guarantee, after=after)
     before = {field: _jsonable(getattr(guarantee, field)) for field in changed}
     for field in changed:

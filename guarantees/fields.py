@@ -48,6 +48,8 @@ class YenField(forms.IntegerField):
 
 
 class YenInput(forms.TextInput):
+    """A yen amount shown as people read it (40,000,000); what they type is kept as typed."""
+
     input_type = "text"
 
     def format_value(self, value: Any) -> str | None:

@@ -357,6 +357,9 @@ class AuditEvent(models.Model):
         KEY_RECEIPT_CONFIRMED = "key.receipt_confirmed", _("発注者による受領確認")
         SUBSCRIPTION_CONFIRMED = "subscription.confirmed", _("変更通知の登録")
         SUBSCRIPTION_CANCELLED = "subscription.cancelled", _("変更通知の停止")
+        USE_PLAN_SAVED = "use_plan.saved", _("使途内訳明細書の作成")
+        USE_PLAN_AMENDED = "use_plan.amended", _("使途内訳明細書の変更")
+        WITHDRAWAL_REQUESTED = "withdrawal.requested", _("払出依頼書の作成")
 
     action = models.CharField(_("操作"), max_length=40, choices=Action.choices, db_index=True)
     actor = models.ForeignKey(

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from guarantees.models import Guarantee, OrdererDepartment
 
+from .services import submission_department
+
 
 class SubmitForm(forms.Form):
     department = forms.ModelChoiceField(
@@ -25,8 +27,12 @@ class SubmitForm(forms.Form):
         field = self.fields["department"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrows the type for mypy
         field.queryset = OrdererDepartment.objects.filter(orderer_id=guarantee.orderer_id).order_by("name")
-        if guarantee.orderer_department_id:
-            field.initial = guarantee.orderer_department_id
+        default = submission_department(guarantee=guarantee)
+        if default is not None:
+            field.initial = default.pk
+        else:
+            # Several departments and none registered: the contractor chooses; none is preselected.
+            field.empty_label = _("（提出先を選んでください）")
 
 
 class SubscribeForm(forms.Form):

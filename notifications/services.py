@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -340,6 +341,17 @@ def submission_subject(*, guarantee: Guarantee) -> str:
     return " ".join(subject.split())[:250]
 
 
+def submission_department(*, guarantee: Guarantee) -> OrdererDepartment | None:
+    """Where 「発注者へ提出」 sends the key when the contractor names no department: the department
+    registered on the guarantee, else the orderer's only department. A guarantee issued through
+    e-Net names none, so an orderer with one department needs no choice; with several, the
+    contractor chooses (None)."""
+    if guarantee.orderer_department_id is not None:
+        return guarantee.orderer_department
+    departments = list(OrdererDepartment.objects.filter(orderer_id=guarantee.orderer_id)[:2])
+    return departments[0] if len(departments) == 1 else None
+
+
 @transaction.atomic(durable=True)
 def key_submission_submit(
     *, guarantee: Guarantee, submitted_by: User, department: OrdererDepartment | None = None
@@ -354,18 +366,27 @@ def key_submission_submit(
         raise NotificationError("not_yours", _("この保証契約の認証キーは提出できません。"))
     if not guarantee.is_electronic:
         raise NotificationError("paper", _("書面の保証証書には認証キーがありません。"))
-    if guarantee.status != Guarantee.Status.ACTIVE:
-        message = _("%(status)sの保証契約は提出できません。") % {"status": guarantee.get_status_display()}
-        raise NotificationError("not_active", message)
+    today = timezone.localdate()
+    if not guarantee.is_in_force(today=today):
+        # The screen hides the button for a guarantee out of force; the rule itself lives here, so a
+        # POST made by hand (or from a page opened before the period ended) is refused alike.
+        message = _("%(status)sの保証契約は提出できません。") % {
+            "status": guarantee.display_status(today=today)
+        }
+        raise NotificationError("not_in_force", message)
     auth_key = AuthKey.objects.filter(guarantee=guarantee, revoked_at__isnull=True).first()
     if auth_key is None:
         raise NotificationError("no_key", _("この保証契約には認証キーがまだありません。"))
     if department is None:
-        department = guarantee.orderer_department
+        department = submission_department(guarantee=guarantee)
     if department is None:
+        if OrdererDepartment.objects.filter(orderer_id=guarantee.orderer_id).exists():
+            raise NotificationError(
+                "choose_department", _("提出先の部署を選んでください。"), field="department"
+            )
         raise NotificationError(
             "no_department",
-            _("提出先の部署が登録されていません。提出先を選ぶか、取組場所の支店にお問い合わせください。"),
+            _("提出先の部署が登録されていません。取組場所の支店にお問い合わせください。"),
             field="department",
         )
     if department.orderer_id != guarantee.orderer_id:
@@ -423,13 +444,23 @@ def _receipt_claim(token: str) -> KeySubmission:
     return submission
 
 
+def _storable_address(value: str | None) -> str | None:
+    """The client address as ``config.client_address`` gives it (an IPv4 address or an IPv6 /64),
+    or None when it is not one (an ``inet`` column refuses anything else)."""
+    value = (value or "").strip()
+    try:
+        return str(ipaddress.ip_network(value, strict=False) if "/" in value else ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
 @transaction.atomic(durable=True)
 def key_submission_confirm(*, token: str, remote_addr: str | None) -> KeySubmission:
     """受領確認: the orderer confirms the key arrived. A second click changes nothing."""
     submission = _receipt_claim(token)
     if submission.confirmed_at is None:
         submission.confirmed_at = timezone.now()
-        submission.confirmed_from = remote_addr or None
+        submission.confirmed_from = _storable_address(remote_addr)
         submission.save(update_fields=["confirmed_at", "confirmed_from"])
         audit_record(
             action=AuditEvent.Action.KEY_RECEIPT_CONFIRMED,

@@ -11,12 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from certificates.tokens import read_verified_access_token
+from config.client_address import client_address
 from guarantees.models import Guarantee
 
 from . import selectors, services
@@ -50,7 +51,15 @@ def submit(request: HttpRequest, guarantee_id: int) -> HttpResponse:
                 guarantee=guarantee, submitted_by=user, department=form.cleaned_data["department"]
             )
         except NotificationError as exc:
-            form.add_error(None, exc.message)
+            if exc.code != "choose_department" or "department" in request.POST:
+                form.add_error(None, exc.message)
+            else:
+                # 「発注者へ提出」 on the key screen of a guarantee without a registered department, for
+                # an orderer with several: straight to the choice, not an error.
+                messages.info(request, exc.message)
+                choice = reverse("notifications:submit", args=[guarantee.pk])
+                back = _back(request, "")
+                return HttpResponseRedirect(f"{choice}?{urlencode({'next': back})}" if back else choice)
         else:
             messages.success(
                 request,
@@ -77,9 +86,7 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
     """受領確認: the orderer confirms that the key arrived (the link in the submission mail)."""
     try:
         if request.method == "POST":
-            submission = services.key_submission_confirm(
-                token=token, remote_addr=request.META.get("REMOTE_ADDR")
-            )
+            submission = services.key_submission_confirm(token=token, remote_addr=client_address(request))
             just_confirmed = True
         else:
             submission = services.key_submission_for_token(token=token)
