@@ -18,7 +18,7 @@ MANAGE := $(VENV_PY) manage.py
 # Debian packages the portal needs at run time (WeasyPrint's fast font subsetting, gettext for the
 # catalogues) and for the browser tests (Debian's chromium; Playwright never downloads a browser).
 APT_RUN := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext
-APT_TEST := chromium fonts-ipafont-gothic fonts-noto-color-emoji
+APT_TEST := chromium fonts-ipafont-gothic fonts-noto-color-emoji faketime
 # The load generator of make bench (wrk against gunicorn on loopback).
 APT_BENCH := wrk
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from guarantees.formatting import slash_time
 from guarantees.models import Bank, Branch, Contractor, Guarantee, GuaranteeKind, Orderer
 
 
@@ -275,7 +276,7 @@ class ApplicationTransition(models.Model):
         indexes = [models.Index(fields=["application", "created_at"], name="transition_application_time")]
 
     def __str__(self) -> str:
-        return f"{self.get_event_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_event_display()} {slash_time(self.created_at)}"
 
 
 def _document_path(instance: ApplicationDocument, filename: str) -> str:

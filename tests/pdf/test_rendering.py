@@ -21,8 +21,15 @@ from tests.factories import issue_guarantee
 from tests.pdf.conftest import embedded_fonts, flat_text, pdf_text
 
 
-def test_the_certificate_prints_the_contract_number_work_name_and_amounts_as_printed(issued):
-    # given
+def test_the_certificate_prints_the_contract_number_work_name_and_amounts_as_printed(contractor_a, orderer):
+    # given a guarantee concluded 2026-06-01 with its period ending 2027-03-31
+    issued = issue_guarantee(
+        contractor=contractor_a,
+        orderer=orderer,
+        concluded_on=dt.date(2026, 6, 1),
+        guarantee_period_end=dt.date(2027, 3, 31),
+        construction_end_date=dt.date(2027, 3, 31),
+    )
     certificate = issued.certificates.get()
     # when
     text = pdf_text(pdf.certificate_pdf(certificate=certificate))
@@ -178,7 +185,7 @@ def test_the_receipt_names_the_version_its_status_and_the_time_of_verification(i
     )
     # then
     assert "電子証書の確認記録" in text
-    assert "確認日時 2026年11月24日 10:05:09（日本時間）" in text
+    assert "確認日時 令和 8年11月24日 10:05:09（日本時間）" in text
     assert "確認番号 42" in text
     assert f"保証契約番号 {issued.number}" in text
     assert "保証証書（前払金保証） 第1版" in text

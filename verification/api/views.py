@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -45,9 +44,7 @@ def certificate_data(verification: Verification) -> dict[str, Any]:
     """The 200 body, already JSON-ready: it is documented by ``VerifiedCertificateSerializer`` and
     checked against it by the schemathesis test, without paying for a serializer per request."""
     guarantee, newest = verification.guarantee, verification.certificate
-    banner = selectors.certificate_status(
-        guarantee=guarantee, versions=verification.versions, today=timezone.localdate()
-    )
+    banner = selectors.certificate_status(guarantee=guarantee, versions=verification.versions)
     return {
         "contract_number": newest.contract_number,
         "kind": newest.kind,
