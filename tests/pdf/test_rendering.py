@@ -161,6 +161,27 @@ def test_the_key_notice_prints_the_submission_block_and_the_key(issued):
     assert "保証機関 : 西日本建設業保証株式会社" in text
 
 
+def test_the_key_notice_dates_itself_in_wareki_on_the_japanese_calendar(issued):
+    # when the notice is printed at 15:04 UTC on 2 December, 00:04 on 3 December in Japan
+    printed_at = dt.datetime(2026, 12, 2, 15, 4, tzinfo=dt.UTC)
+    text = pdf_text(pdf.authkey_notice_pdf(guarantee=issued, key="K5VL4+5QG_KJ", printed_at=printed_at))
+    # then its date line is 和暦 and Japan time, like every other document of the portal
+    assert text.splitlines()[0] == "令和 8年12月 3日 00:04"
+    assert "2026年" not in text
+
+
+def test_the_receipt_dates_itself_in_wareki(issued):
+    text = pdf_text(
+        pdf.verification_receipt_pdf(
+            certificate=issued.certificates.get(),
+            verified_at=dt.datetime(2026, 12, 2, 15, 4, 5, tzinfo=dt.UTC),
+        )
+    )
+    assert "確認日時 令和 8年12月 3日 00:04:05（日本時間）" in text
+    assert re.match(r"(令和|平成)", text.splitlines()[0])
+    assert "2026年" not in text
+
+
 @given(key=st.text(alphabet=ALPHABET, min_size=12, max_size=12))
 def test_the_qr_link_carries_the_key_in_the_fragment_only(key):
     # when
