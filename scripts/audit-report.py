@@ -43,9 +43,7 @@ def main(path: str) -> int:
     if vulnerable:
         print(f"AUDIT FAILED: {len(vulnerable)} of {len(audited)} packages have known vulnerabilities.")
         return 1
-    print(
-        f"Audited all {len(audited)} locked packages against the advisory service: no known vulnerabilities."
-    )
+    print(f"Audited all {len(audited)} locked packages: no known vulnerabilities.")
     return 0
 
 
