@@ -2,8 +2,9 @@
 
 
 class AccountError(Exception):
-    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
+    def __init__(self, code: str, message: str, *, field: str | None = None, retry_after: int = 0) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.field = field
+        self.retry_after = retry_after  # seconds, for refusals by a limit (429) or when it is down (503)

@@ -1,27 +1,91 @@
-"""Limits on failed logins, per login ID and per client, counted in the Django cache (Redis).
+"""Limits on logins and on password reset requests, counted atomically in Redis.
 
-A fixed window: after ``LOGIN_FAILURES_PER_ID`` failures for one login ID, or
-``LOGIN_FAILURES_PER_CLIENT`` failures from one client address, within ``LOGIN_FAILURE_WINDOW``
-seconds, further attempts are refused until the window ends. Nothing is locked for ever and no
-account state changes; a successful login clears the login ID's counter. Keys are hashed so that
-login IDs and addresses do not appear in Redis.
+Logins (the password step, the code step, the admin login) count failures in three fixed windows,
+each starting with its first count and ending by expiry (docs/security.md, "Contractors' and staff
+logins"):
+
+- per login ID *and* client: ``LOGIN_FAILURES_PER_ID_CLIENT`` (5) per ``LOGIN_FAILURE_WINDOW``;
+- per login ID from all clients together, a ceiling: ``LOGIN_FAILURES_PER_ID`` (50) per window;
+- per client for all login IDs: ``LOGIN_FAILURES_PER_CLIENT`` (20) per window.
+
+So a stranger who types wrong passwords for someone's login ID blocks that login ID from *their own*
+address only; the owner, elsewhere, still gets in, until the ceiling (many addresses) is reached; and
+from a browser where the login ID logged in before (a known device, accounts.devices) attempts count
+on that device's own counter only, so even the ceiling does not keep the owner out of it.
+
+An attempt *reserves* a failure on each counter before the password or code is compared, checking
+and reserving in one Lua script (``login_attempt_reserve``): concurrent wrong guesses can never get
+more comparisons than the limit. A right answer gives the reservation back
+(``login_attempt_refund``); only a complete login (password, and the code when one is owed) clears
+the login ID's counter for that client (``login_completed``), so a right password never clears the
+failures of the code step.
+
+Password reset requests are counted per address and per client (``reset_request_reserve``), every
+request whether the address is known or not, so the count says nothing about which addresses exist.
+
+Redis unavailable (down, or not answering within ``LOGIN_REDIS_TIMEOUT``) → ``LimiterUnavailable``:
+the caller refuses with a page that says so (503). Without any Redis URL configured (the embedded
+``make run`` demo only; production requires REDIS_URL) the counters live in the process.
 """
 
 from __future__ import annotations
 
-import hashlib
+import functools
+import math
+import threading
+import time
 import unicodedata
+from dataclasses import dataclass
 
+import redis
 from django.conf import settings
-from django.core.cache import cache
+from django.utils.crypto import salted_hmac
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from config.client_address import HasMeta
 from config.client_address import client_address as shared_client_address
 
+# KEYS: the counters; ARGV: limit and window (ms) of each, in the same order. Refused (nothing
+# counted) when any counter is at its limit, answering {0, ttl of that counter, its 1-based index};
+# else every counter is incremented (a new one starts its window) and the answer is {1, 0, 0}.
+_RESERVE = """
+for i = 1, #KEYS do
+  local value = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if value >= tonumber(ARGV[2 * i - 1]) then
+    local ttl = redis.call('PTTL', KEYS[i])
+    if ttl < 0 then redis.call('PEXPIRE', KEYS[i], ARGV[2 * i]); ttl = tonumber(ARGV[2 * i]) end
+    return {0, ttl, i}
+  end
+end
+for i = 1, #KEYS do
+  if redis.call('INCR', KEYS[i]) == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[2 * i]) end
+end
+return {1, 0, 0}
+"""
 
-def _key(scope: str, value: str) -> str:
-    digest = hashlib.sha256(f"{scope}:{value}".encode()).hexdigest()[:40]
-    return f"login-failures:{scope}:{digest}"
+_REFUND = """
+for i = 1, #KEYS do
+  local value = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if value > 0 then redis.call('DECR', KEYS[i]) end
+end
+return 0
+"""
+
+#: Which limit refused, by the position of its counter.
+LOGIN_LIMITS = ("id_client", "id", "client")
+RESET_LIMITS = ("address", "client")
+
+
+class LimiterUnavailable(Exception):
+    """The counters cannot be read or written: the attempt must be refused."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    retry_after: int = 0  # seconds until the limit that refused cools off
+    limit: str = ""  # which limit refused (LOGIN_LIMITS / RESET_LIMITS)
 
 
 def normalize_login_id(login_id: str) -> str:
@@ -29,36 +93,208 @@ def normalize_login_id(login_id: str) -> str:
     return unicodedata.normalize("NFKC", login_id).strip().casefold()
 
 
-def _keys(*, login_id: str, client: str) -> tuple[str, str]:
-    return _key("id", normalize_login_id(login_id)), _key("client", client)
-
-
-def login_blocked(*, login_id: str, client: str) -> bool:
-    """Whether attempts for this login ID or from this client are refused for now."""
-    id_key, client_key = _keys(login_id=login_id, client=client)
-    counts = cache.get_many([id_key, client_key])
-    return (
-        int(counts.get(id_key, 0)) >= settings.LOGIN_FAILURES_PER_ID
-        or int(counts.get(client_key, 0)) >= settings.LOGIN_FAILURES_PER_CLIENT
-    )
-
-
-def login_failure_record(*, login_id: str, client: str) -> None:
-    """Count one failed attempt against the login ID and the client."""
-    for key in _keys(login_id=login_id, client=client):
-        # add() starts the window only when the counter does not exist yet; incr() keeps its expiry.
-        cache.add(key, 0, timeout=settings.LOGIN_FAILURE_WINDOW)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW)
-
-
-def login_success_record(*, login_id: str) -> None:
-    """A successful login clears the login ID's failures (the client's stay until they expire)."""
-    cache.delete(_key("id", normalize_login_id(login_id)))
+def normalize_address(address: str) -> str:
+    """Variants of one mail address (full-width, case, spaces) count together."""
+    return unicodedata.normalize("NFKC", address).strip().casefold()
 
 
 def client_address(request: HasMeta | None) -> str:
     """The client's address, from the portal's one place for it (trusted proxy hops included)."""
     return "unknown" if request is None else shared_client_address(request)
+
+
+def _key(scope: str, *values: str) -> str:
+    """A counter's key: a keyed hash, so login IDs, addresses and mail addresses never sit in Redis."""
+    digest = salted_hmac("accounts.limits", "\x00".join((scope, *values)), algorithm="sha256").hexdigest()
+    return f"{settings.LOGIN_REDIS_PREFIX}:{scope}:{digest[:40]}"
+
+
+def _login_keys(*, login_id: str, client: str, device: str | None = None) -> list[str]:
+    login_id = normalize_login_id(login_id)
+    if device is not None:  # a known device of the login ID (accounts.devices): its own counter only
+        return [_key("id-device", login_id, device)]
+    return [_key("id-client", login_id, client), _key("id", login_id), _key("client", client)]
+
+
+def _login_args(*, device: str | None = None) -> list[int]:
+    window = settings.LOGIN_FAILURE_WINDOW * 1000
+    if device is not None:
+        return [settings.LOGIN_FAILURES_PER_ID_CLIENT, window]
+    return [
+        settings.LOGIN_FAILURES_PER_ID_CLIENT,
+        window,
+        settings.LOGIN_FAILURES_PER_ID,
+        window,
+        settings.LOGIN_FAILURES_PER_CLIENT,
+        window,
+    ]
+
+
+# --- Redis ---------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _redis(url: str, timeout: float) -> redis.Redis:
+    # One retry (a pooled connection Redis dropped on a restart), not redis-py's default of three
+    # with backoff: a Redis that does not answer costs a login at most twice the timeout.
+    return redis.Redis.from_url(
+        url,
+        socket_connect_timeout=timeout,
+        socket_timeout=timeout,
+        health_check_interval=30,
+        retry=Retry(NoBackoff(), 1),
+    )
+
+
+@functools.cache
+def _scripts(url: str, timeout: float) -> tuple[object, object]:
+    client = _redis(url, timeout)
+    return client.register_script(_RESERVE), client.register_script(_REFUND)
+
+
+def _reserve(keys: list[str], args: list[int], names: tuple[str, ...]) -> Decision:
+    url = settings.LOGIN_REDIS_URL
+    if not url:
+        allowed, ttl_ms, which = _LOCAL.reserve(keys, args)
+    else:
+        script, _refund_script = _scripts(url, settings.LOGIN_REDIS_TIMEOUT)
+        try:
+            allowed, ttl_ms, which = script(keys=keys, args=args)  # type: ignore[operator]
+        except redis.RedisError as exc:
+            raise LimiterUnavailable(str(exc)) from exc
+    if int(allowed):
+        return Decision(allowed=True)
+    return Decision(
+        allowed=False, retry_after=max(1, math.ceil(int(ttl_ms) / 1000)), limit=names[int(which) - 1]
+    )
+
+
+def _refund(keys: list[str]) -> None:
+    url = settings.LOGIN_REDIS_URL
+    if not url:
+        _LOCAL.refund(keys)
+        return
+    _script, refund_script = _scripts(url, settings.LOGIN_REDIS_TIMEOUT)
+    try:
+        refund_script(keys=keys)  # type: ignore[operator]
+    except redis.RedisError as exc:
+        raise LimiterUnavailable(str(exc)) from exc
+
+
+def _delete(key: str) -> None:
+    url = settings.LOGIN_REDIS_URL
+    if not url:
+        _LOCAL.delete(key)
+        return
+    try:
+        _redis(url, settings.LOGIN_REDIS_TIMEOUT).delete(key)
+    except redis.RedisError as exc:
+        raise LimiterUnavailable(str(exc)) from exc
+
+
+def _get(key: str) -> int:
+    url = settings.LOGIN_REDIS_URL
+    if not url:
+        return _LOCAL.get(key)
+    try:
+        value = _redis(url, settings.LOGIN_REDIS_TIMEOUT).get(key)
+    except redis.RedisError as exc:
+        raise LimiterUnavailable(str(exc)) from exc
+    return int(value or 0)
+
+
+# --- Logins --------------------------------------------------------------------------------------
+
+
+def login_attempt_reserve(*, login_id: str, client: str, device: str | None = None) -> Decision:
+    """Reserve one failure for this login ID and client before the password or code is compared.
+
+    Refused (nothing reserved) while any of the three limits holds, the right password included.
+    From a known ``device`` of the login ID only that device's own counter applies.
+    """
+    names = ("id_device",) if device is not None else LOGIN_LIMITS
+    return _reserve(
+        _login_keys(login_id=login_id, client=client, device=device), _login_args(device=device), names
+    )
+
+
+def login_attempt_refund(*, login_id: str, client: str, device: str | None = None) -> None:
+    """Give back the failure reserved for an attempt whose password or code was right."""
+    _refund(_login_keys(login_id=login_id, client=client, device=device))
+
+
+def login_completed(*, login_id: str, client: str, device: str | None = None) -> None:
+    """A complete login (password and, when owed, the code): this client's (or device's) failures
+    for the login ID are cleared. The ceiling and the client's own counter run out by themselves."""
+    _delete(_login_keys(login_id=login_id, client=client, device=device)[0])
+
+
+def login_failures_counted(*, login_id: str, client: str) -> dict[str, int]:
+    """The failures counted in the current windows (for tests and staff)."""
+    keys = _login_keys(login_id=login_id, client=client)
+    return {name: _get(key) for name, key in zip(LOGIN_LIMITS, keys, strict=True)}
+
+
+# --- Password reset requests ---------------------------------------------------------------------
+
+
+def reset_request_reserve(*, address: str, client: str) -> Decision:
+    """Count one password reset request for this mail address and from this client.
+
+    Every request counts, whether an account has the address or not.
+    """
+    window = settings.PASSWORD_RESET_REQUEST_WINDOW * 1000
+    keys = [_key("reset-address", normalize_address(address)), _key("reset-client", client)]
+    args = [
+        settings.PASSWORD_RESET_REQUESTS_PER_ADDRESS,
+        window,
+        settings.PASSWORD_RESET_REQUESTS_PER_CLIENT,
+        window,
+    ]
+    return _reserve(keys, args, RESET_LIMITS)
+
+
+# --- Without Redis (the embedded demo) -----------------------------------------------------------
+
+
+class _LocalCounters:
+    """The same rules in one process, for the embedded demo that runs without Redis."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._values: dict[str, tuple[int, float]] = {}
+
+    def _live(self, key: str, now: float) -> tuple[int, float]:
+        value, expires = self._values.get(key, (0, 0.0))
+        return (value, expires) if expires > now else (0, 0.0)
+
+    def get(self, key: str) -> int:
+        with self._lock:
+            return self._live(key, time.monotonic())[0]
+
+    def reserve(self, keys: list[str], args: list[int]) -> tuple[int, int, int]:
+        with self._lock:
+            now = time.monotonic()
+            for index, key in enumerate(keys):
+                value, expires = self._live(key, now)
+                if value >= args[2 * index]:
+                    return 0, int((expires - now) * 1000), index + 1
+            for index, key in enumerate(keys):
+                value, expires = self._live(key, now)
+                self._values[key] = (value + 1, expires if value else now + args[2 * index + 1] / 1000)
+            return 1, 0, 0
+
+    def refund(self, keys: list[str]) -> None:
+        with self._lock:
+            now = time.monotonic()
+            for key in keys:
+                value, expires = self._live(key, now)
+                if value > 0:
+                    self._values[key] = (value - 1, expires)
+
+    def delete(self, key: str) -> None:
+        with self._lock:
+            self._values.pop(key, None)
+
+
+_LOCAL = _LocalCounters()

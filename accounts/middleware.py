@@ -5,6 +5,9 @@ and ``SESSION_ABSOLUTE_TIMEOUT`` seconds after login, whatever the activity. The
 written at most once per ``SESSION_TOUCH_INTERVAL`` seconds, so ordinary page views do not write
 the session row on every request.
 
+``StaffSecondFactorMiddleware`` keeps staff sessions without a verified second factor away from every
+page but the logins (while ``STAFF_REQUIRE_2FA`` holds).
+
 ``PasswordChangeRequiredMiddleware`` sends a contractor's user who still has the password the company
 issued (``must_change_password``) to the password change page until it is changed.
 """
@@ -16,6 +19,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -83,6 +87,40 @@ class PasswordChangeRequiredMiddleware:
             reverse("accounts:password_change"),
             reverse("accounts:logout"),
             reverse("certificates:manual"),
+            "/" + settings.STATIC_URL.lstrip("/"),
+        )
+        return path.startswith(allowed)
+
+
+class StaffSecondFactorMiddleware:
+    """While ``STAFF_REQUIRE_2FA`` holds, a staff session without a verified second factor reaches
+    nothing but the logins (the admin's, which asks for the code, and the portal's code step) and
+    logout: every other page sends it to the admin's login. The logins themselves never create such
+    a session (accounts.forms.LoginForm, accounts.views.login_code); this guards the rest."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            settings.STAFF_REQUIRE_2FA
+            and user.is_authenticated
+            and user.is_staff
+            and getattr(user, "contractor_id", None) is None
+            and not user.is_verified()  # type: ignore[attr-defined]  # set by django-otp's OTPMiddleware
+            and not self._allowed(request.path_info)
+        ):
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        return self.get_response(request)
+
+    @staticmethod
+    def _allowed(path: str) -> bool:
+        allowed = (
+            reverse("admin:index"),  # the admin site itself sends unverified sessions to its login
+            reverse("accounts:login"),
+            reverse("accounts:login_code"),
+            reverse("accounts:logout"),
             "/" + settings.STATIC_URL.lstrip("/"),
         )
         return path.startswith(allowed)

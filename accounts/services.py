@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import limits
 from .errors import AccountError
 from .models import User
+from .signals import password_reset_requested
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +29,52 @@ def user_password_set(*, user: User, new_password: str) -> None:
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
     logger.info("password set by its user", extra={"user_id": user.pk})
+
+
+# --- Password reset by mail --------------------------------------------------------------------
+
+
+def password_reset_request(*, address: str, client: str) -> None:
+    """A request for a password reset link to ``address``, from ``client``.
+
+    The same work whether an account has the address or not, so neither the answer nor its time
+    tells which addresses exist: the request is counted (per address, per client), then one outbox
+    row is queued for the address in this window (``password_reset_requested``; its worker looks the
+    accounts up when it sends, and sends nothing for an address no account has). Requests for one
+    address within ``PASSWORD_RESET_MAIL_WINDOW`` share that one row, hence one mail; a mail the SMTP
+    server refuses for a while (421) is retried by the outbox.
+
+    Raises ``AccountError`` "throttled" (a limit holds) or "unavailable" (the limits cannot be
+    reached), each with ``retry_after``.
+    """
+    try:
+        decision = limits.reset_request_reserve(address=address, client=client)
+    except limits.LimiterUnavailable:
+        logger.error("Password reset refused: the limits' Redis is unavailable.")
+        raise AccountError(
+            "unavailable",
+            _(
+                "現在、システムの一部が応答しないため、パスワード再設定のお申し込みを受け付けられません。"
+                "しばらくしてから、もう一度お試しください。"
+            ),
+            retry_after=60,
+        ) from None
+    if not decision.allowed:
+        minutes = max(1, -(-decision.retry_after // 60))
+        raise AccountError(
+            "throttled",
+            _(
+                "パスワード再設定のお申し込みが続いたため、受け付けを一時的に停止しています。"
+                "すでにお送りしたメールをご確認いただくか、約%(minutes)d分後にもう一度お試しください。"
+            )
+            % {"minutes": minutes},
+            retry_after=decision.retry_after,
+        )
+    if not password_reset_requested.has_listeners(User):  # every reset mail would be lost
+        raise ImproperlyConfigured("nothing queues the password reset mail (notifications app missing)")
+    window = int(timezone.now().timestamp()) // settings.PASSWORD_RESET_MAIL_WINDOW
+    with transaction.atomic(durable=True):
+        password_reset_requested.send(sender=User, address=address.strip(), window=window)
 
 
 # --- Two-factor authentication (TOTP) -----------------------------------------------------------

@@ -4,6 +4,7 @@ set-up for the portal's users."""
 from __future__ import annotations
 
 import base64
+import logging
 from typing import Any, cast
 
 import django_otp
@@ -26,16 +27,20 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from . import forms, limits
 from .decorators import contractor_required
+from .devices import known_device, known_device_remember
 from .errors import AccountError
 from .models import User
 from .pending import pending_login_end, pending_login_get, pending_login_start
 from .selectors import user_login_needs_code, user_totp_device
 from .services import (
+    password_reset_request,
     user_login_code_check,
     user_totp_disable,
     user_totp_enrolment_confirm,
     user_totp_enrolment_start,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class LoginView(auth_views.LoginView):
@@ -55,14 +60,32 @@ class LoginView(auth_views.LoginView):
             # the password was right; the session gets its user only after the code
             pending_login_start(self.request, user=user, next_url=self.get_redirect_url())
             return redirect("accounts:login_code")
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        known_device_remember(self.request, response, login_id=user.get_username())
+        return response
+
+    def form_invalid(self, form: forms.LoginForm) -> HttpResponse:  # type: ignore[override]
+        return forms.refusal_response(form, super().form_invalid(form))
+
+
+def _refused(
+    request: HttpRequest, form: forms.CodeForm, message: Any, *, status: int, retry_after: int
+) -> HttpResponse:
+    form.add_error(None, message)
+    response = render(request, "accounts/login_code.html", {"form": form}, status=status)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 @sensitive_post_parameters("code")
 @csrf_protect
 @never_cache
 def login_code(request: HttpRequest) -> HttpResponse:
-    """The login's second step for users with two-factor on: the code from their authenticator."""
+    """The login's second step for users with two-factor on: the code from their authenticator.
+
+    Like the password, a code reserves one failure on the login limits before it is compared; only a
+    right code completes the login and clears this client's failures for the login ID.
+    """
     pending = pending_login_get(request)
     if pending is None:
         messages.error(
@@ -74,33 +97,49 @@ def login_code(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     user, next_url = pending
     form = forms.CodeForm(request.POST or None)
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid():
         login_id = user.get_username()
         client = limits.client_address(request)
-        if limits.login_blocked(login_id=login_id, client=client):
-            form.add_error(None, forms.BLOCKED_MESSAGE)
-        elif not form.is_valid():
-            limits.login_failure_record(login_id=login_id, client=client)
+        browser = known_device(request, login_id=login_id)
+        try:
+            decision = limits.login_attempt_reserve(login_id=login_id, client=client, device=browser)
+        except limits.LimiterUnavailable:
+            logger.error("Login code refused: the login limits' Redis is unavailable.")
+            return _refused(
+                request,
+                form,
+                forms.UNAVAILABLE_MESSAGE,
+                status=503,
+                retry_after=forms.UNAVAILABLE_RETRY_AFTER,
+            )
+        if not decision.allowed:
+            return _refused(
+                request, form, forms.BLOCKED_MESSAGE, status=429, retry_after=decision.retry_after
+            )
+        try:
+            device = user_login_code_check(user=user, code=form.cleaned_data["code"])
+        except AccountError as error:  # the reserved failure stays counted
+            form.add_error(None, error.message)
         else:
-            try:
-                device = user_login_code_check(user=user, code=form.cleaned_data["code"])
-            except AccountError as error:
-                limits.login_failure_record(login_id=login_id, client=client)
-                form.add_error(None, error.message)
-            else:
-                pending_login_end(request)
-                auth_login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-                django_otp.login(request, device)
-                limits.login_success_record(login_id=login_id)
-                return redirect(_safe_next(request, next_url))
+            pending_login_end(request)
+            auth_login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+            django_otp.login(request, device)
+            forms.login_attempt_settle(login_id=login_id, client=client, device=browser, complete=True)
+            response = redirect(
+                _safe_next(request, next_url, staff=user.is_staff and user.contractor_id is None)
+            )
+            known_device_remember(request, response, login_id=login_id)
+            return response
     return render(request, "accounts/login_code.html", {"form": form})
 
 
-def _safe_next(request: HttpRequest, next_url: str) -> str:
+def _safe_next(request: HttpRequest, next_url: str, *, staff: bool = False) -> str:
     allowed = url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return next_url if next_url and allowed else resolve_url(settings.LOGIN_REDIRECT_URL)
+    if next_url and allowed:
+        return next_url
+    return reverse("admin:index") if staff else resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -123,12 +162,26 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """The address for a reset link. The answer is the same whether an account has it or not; the
+    mail is queued in the outbox (accounts.services.password_reset_request) and sent by its worker."""
+
     template_name = "accounts/password_reset_form.html"
     form_class = forms.PasswordResetForm
-    email_template_name = "accounts/email/password_reset_body.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
     title = gettext_lazy("パスワードの再設定")
+
+    def form_valid(self, form: forms.PasswordResetForm) -> HttpResponse:  # type: ignore[override]
+        try:
+            password_reset_request(
+                address=form.cleaned_data["email"], client=limits.client_address(self.request)
+            )
+        except AccountError as error:  # a limit holds, or the limits cannot be reached
+            form.add_error(None, error.message)
+            response = self.form_invalid(form)
+            response.status_code = 503 if error.code == "unavailable" else 429
+            response["Retry-After"] = str(error.retry_after)
+            return response
+        return redirect(self.get_success_url())
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -12,10 +12,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
-from accounts.forms import LoginLimitMixin
+from accounts.forms import LoginLimitMixin, refusal_response
 
 
 class StaffLoginForm(LoginLimitMixin, AdminAuthenticationForm):
@@ -41,6 +41,12 @@ class PortalAdminSite(OTPAdminSite):
     @property
     def login_template(self) -> Any:
         return OTPAdminSite.login_template if settings.STAFF_REQUIRE_2FA else None
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """The login page; refused by the login limits it answers 429 or 503 (Redis unavailable)."""
+        response = super().login(request, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        return refusal_response(context.get("form"), response)
 
     def has_permission(self, request: HttpRequest) -> bool:
         if settings.STAFF_REQUIRE_2FA:

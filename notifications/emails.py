@@ -15,11 +15,15 @@ from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
+from accounts.models import User
 from authkeys import keys
 from certificates.models import Certificate
 from guarantees.models import Guarantee, GuaranteeKind
@@ -190,6 +194,43 @@ def application_issued(context: dict[str, Any]) -> RenderedMail:
     return _render("application_issued", context)
 
 
+# --- Password reset: built at send time, for the accounts that have the address then --------------
+
+
+class NoAccountForAddress(PermanentMailError):
+    """A reset requested for an address no active account has: nothing is sent (not a fault)."""
+
+
+def password_reset(context: dict[str, Any]) -> RenderedMail:
+    """パスワード再設定のご案内: one link per active account with this address, made now (valid for
+    ``PASSWORD_RESET_TIMEOUT`` from the sending; a retried mail carries a new, equally valid link)."""
+    address = context["address"]
+    accounts = [
+        user
+        for user in User._default_manager.filter(email__iexact=address, is_active=True).order_by("pk")
+        if user.has_usable_password()
+    ]
+    if not accounts:
+        raise NoAccountForAddress("no active account has this address: nothing to send")
+    links = [
+        {
+            "login_id": user.get_username(),
+            "url": _absolute(
+                reverse(
+                    "accounts:password_reset_confirm",
+                    kwargs={
+                        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                        "token": default_token_generator.make_token(user),
+                    },
+                )
+            ),
+        }
+        for user in accounts
+    ]
+    hours = max(1, settings.PASSWORD_RESET_TIMEOUT // 3600)
+    return _render("password_reset", {"links": links, "hours": hours})
+
+
 BUILDERS: dict[str, Callable[[dict[str, Any]], RenderedMail]] = {
     OutboxMessage.Kind.REGISTRATION_NOTICE: registration_notice,
     OutboxMessage.Kind.KEY_SUBMISSION: key_submission,
@@ -202,6 +243,7 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], RenderedMail]] = {
     OutboxMessage.Kind.APPLICATION_REFUSED: application_refused,
     OutboxMessage.Kind.APPLICATION_FEE_DUE: application_fee_due,
     OutboxMessage.Kind.APPLICATION_ISSUED: application_issued,
+    OutboxMessage.Kind.PASSWORD_RESET: password_reset,
 }
 
 

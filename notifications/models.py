@@ -41,6 +41,7 @@ class OutboxMessage(models.Model):
         APPLICATION_REFUSED = "application_refused", _("e-Net申込の謝絶")
         APPLICATION_FEE_DUE = "application_fee_due", _("保証料のお支払いのお願い")
         APPLICATION_ISSUED = "application_issued", _("e-Net申込の発行・反映")
+        PASSWORD_RESET = "password_reset", _("パスワード再設定のご案内")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("送信待ち")

@@ -7,6 +7,7 @@ transaction (so a rolled-back action sends nothing) and asks a worker to send af
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -145,6 +146,26 @@ def outbox_resend(*, message_ids: Iterable[int]) -> int:
     if count:
         transaction.on_commit(_kick_sender)
     return count
+
+
+# --- Password reset links ---------------------------------------------------------------------------
+def password_reset_mail_enqueue(*, address: str, window: int) -> OutboxMessage:
+    """The password reset mail to ``address`` for the request window ``window`` (one row, hence one
+    mail, per address and window however many requests came).
+
+    The request never looks up the accounts: the row is the same for every address, and the mail is
+    built when it is sent (``emails.password_reset``), for the accounts that have the address then,
+    with a fresh link; for an address no account has, the row ends "failed" and nothing is sent.
+    The link is never stored.
+    """
+    normalized = address.strip().casefold()
+    digest = hashlib.sha256(normalized.encode()).hexdigest()[:32]
+    return notification_enqueue(
+        kind=OutboxMessage.Kind.PASSWORD_RESET,
+        idempotency_key=f"password-reset:{digest}:{window}",
+        to=address,
+        context={"address": address},
+    )
 
 
 # --- The registration notice (電子証書・認証キーの登録お知らせメール) -------------------------------

@@ -13,6 +13,8 @@ from typing import Any
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from accounts.models import User
+from accounts.signals import password_reset_requested
 from certificates.models import Certificate
 from guarantees.models import Guarantee
 
@@ -34,3 +36,8 @@ def guarantee_saved(sender: type[Guarantee], instance: Guarantee, created: bool,
         return
     if instance.status in (Guarantee.Status.CANCELLED, Guarantee.Status.REVOKED):
         services.subscriptions_notify_end(guarantee=instance)
+
+
+@receiver(password_reset_requested, sender=User, dispatch_uid="notifications.password_reset")
+def password_reset_mail(sender: type[User], address: str, window: int, **kwargs: Any) -> None:
+    services.password_reset_mail_enqueue(address=address, window=window)

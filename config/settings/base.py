@@ -259,19 +259,36 @@ LOGGING = {
 # (login limits, idle and absolute session ends)
 # The user is loaded with its contractor (shown in every page's header) in one query.
 AUTHENTICATION_BACKENDS = ["accounts.backends.PortalModelBackend"]
-# After authentication and messages: idle/absolute session ends, then the forced password change.
+# After authentication, django-otp and messages: idle/absolute session ends, staff sessions without
+# their second factor kept to the logins, then the forced password change.
 MIDDLEWARE = [
     *MIDDLEWARE,
     "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.StaffSecondFactorMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
 ]
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 60 * 60)
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
 SESSION_TOUCH_INTERVAL = 60  # the last-seen time is written at most once a minute
-# Failed logins, counted in the cache (Redis) per login ID and per client, in a fixed window.
+# Failed logins (password or code), counted atomically in Redis in fixed windows (accounts/limits.py,
+# docs/security.md): per login ID and client, per login ID from all clients (a ceiling well above
+# the first, so a stranger alone cannot lock the owner out), and per client for all login IDs.
+LOGIN_REDIS_URL = env_str("LOGIN_REDIS_URL", REDIS_URL)
+LOGIN_REDIS_TIMEOUT = env_int("LOGIN_REDIS_TIMEOUT_MS", 500) / 1000
+LOGIN_REDIS_PREFIX = env_str("LOGIN_REDIS_PREFIX", "login")
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
-LOGIN_FAILURES_PER_ID = env_int("LOGIN_FAILURES_PER_ID", 5)
+LOGIN_FAILURES_PER_ID_CLIENT = env_int("LOGIN_FAILURES_PER_ID_CLIENT", 5)
+LOGIN_FAILURES_PER_ID = env_int("LOGIN_FAILURES_PER_ID", 50)
 LOGIN_FAILURES_PER_CLIENT = env_int("LOGIN_FAILURES_PER_CLIENT", 20)
+# A browser where a login ID logged in completely is its known device this long (accounts/devices.py):
+# its attempts count on their own counter (LOGIN_FAILURES_PER_ID_CLIENT), not on the ceiling.
+LOGIN_KNOWN_DEVICE_DAYS = env_int("LOGIN_KNOWN_DEVICE_DAYS", 180)
+# Password reset requests per mail address and per client (every request counts, known address or
+# not), and the window in which requests for one address share one mail (the outbox's key).
+PASSWORD_RESET_REQUEST_WINDOW = env_int("PASSWORD_RESET_REQUEST_WINDOW", 60 * 60)
+PASSWORD_RESET_REQUESTS_PER_ADDRESS = env_int("PASSWORD_RESET_REQUESTS_PER_ADDRESS", 5)
+PASSWORD_RESET_REQUESTS_PER_CLIENT = env_int("PASSWORD_RESET_REQUESTS_PER_CLIENT", 10)
+PASSWORD_RESET_MAIL_WINDOW = env_int("PASSWORD_RESET_MAIL_WINDOW", 15 * 60)
 # Password reset links by e-mail stay valid for one hour.
 PASSWORD_RESET_TIMEOUT = 60 * 60
 # Contractors' screens: rows per page of 保証工事一覧.

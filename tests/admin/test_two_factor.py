@@ -101,14 +101,15 @@ def test_production_refuses_to_run_with_the_second_factor_off():
 @pytest.mark.usefixtures("officer")
 def test_failed_admin_logins_are_limited_like_the_portals_and_the_block_lifts(client, settings):
     settings.STAFF_REQUIRE_2FA = False
-    settings.LOGIN_FAILURES_PER_ID = 3
+    settings.LOGIN_FAILURES_PER_ID = 3  # the ceiling, from all clients
     settings.LOGIN_FAILURE_WINDOW = 1
     # given three wrong passwords for one staff login ID, from different clients
     for n in range(3):
         client.post("/admin/login/", {"username": "officer", "password": "wrong"}, REMOTE_ADDR=f"192.0.2.{n}")
-    # when the right password comes, it is refused with the message to wait
+    # when the right password comes, it is refused (429, Retry-After) with the message to wait
     response = client.post("/admin/login/", {"username": "officer", "password": PASSWORD})
-    assert response.status_code == 200
+    assert response.status_code == 429
+    assert response["Retry-After"] == "1"
     assert "15分ほど待ってから" in response.content.decode()
     # and when the window (one second here) has passed in Redis, it works again
     time.sleep(1.5)

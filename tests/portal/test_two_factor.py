@@ -149,7 +149,7 @@ def test_a_login_with_two_factor_on_needs_the_code_before_the_session_has_a_user
     assert client.get("/").status_code == 200
 
 
-@override_settings(LOGIN_FAILURES_PER_ID=3)
+@override_settings(LOGIN_FAILURES_PER_ID_CLIENT=3)
 def test_a_wrong_code_is_refused_and_counted_against_the_login_limits(
     client, user_a, device_a, clock, no_device_throttle
 ):
@@ -164,13 +164,29 @@ def test_a_wrong_code_is_refused_and_counted_against_the_login_limits(
 
     # and the password again (which does not clear the count while a code is owed), then a third
     _login(client)
-    client.post("/accounts/login/code/", {"code": "000"})
+    client.post("/accounts/login/code/", {"code": _wrong(_code(device_a))})
 
-    # then the login ID is blocked: even the right code is refused, with the message to wait
+    # then the login ID is blocked: even the right code is refused (429), with the message to wait
     response = client.post("/accounts/login/code/", {"code": _code(device_a)})
+    assert response.status_code == 429
     assert "15分ほど待ってから" in response.content.decode()
     assert not _logged_in(client)
     assert "15分ほど待ってから" in _login(client).content.decode()
+
+
+def test_a_malformed_code_is_answered_by_its_field_and_compares_nothing(client, user_a, device_a, clock):
+    # given the right password
+    _login(client)
+
+    # when a code of three digits comes
+    response = client.post("/accounts/login/code/", {"code": "000"})
+
+    # then the field says why, and no failure is counted
+    assert "確認コードは6桁の数字で入力してください。" in response.content.decode()
+    from accounts import limits
+
+    counted = limits.login_failures_counted(login_id="alpha", client="127.0.0.1")
+    assert counted == {"id_client": 0, "id": 0, "client": 0}
 
 
 def test_a_right_code_clears_the_login_ids_failures(client, user_a, device_a, clock, no_device_throttle):
@@ -275,15 +291,26 @@ def test_users_without_a_device_log_in_as_before(client, user_a):
     assert PENDING_KEY not in client.session
 
 
-def test_staff_with_an_admin_device_are_not_asked_for_a_code_here(client, branch_clerk):
-    # given a clerk with the admin's TOTP device
-    TOTPDevice.objects.create(user=branch_clerk, name="admin", confirmed=True)
+def test_staff_with_an_admin_device_give_its_code_here_and_then_reach_admin(
+    client, branch_clerk, clock, settings
+):
+    # given a clerk with the admin's TOTP device, and the second factor required for staff
+    settings.STAFF_REQUIRE_2FA = True
+    device = TOTPDevice.objects.create(user=branch_clerk, name="admin", confirmed=True)
 
-    # when the clerk logs in on the portal's page
+    # when the clerk logs in on the portal's page with the password
     response = _login(client, "clerk")
 
-    # then it goes to admin as before (admin asks for its own code)
+    # then the session has no user yet: the code step comes first
+    assert response["Location"] == "/accounts/login/code/"
+    assert not _logged_in(client)
+    assert client.get("/accounts/password/")["Location"].startswith("/accounts/login/")
+
+    # when the code comes, the clerk is in admin with a verified session
+    response = client.post("/accounts/login/code/", {"code": _code(device)})
     assert response["Location"] == "/admin/"
+    assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
+    assert client.get("/admin/").status_code == 200
 
 
 def test_an_unconfirmed_device_does_not_change_the_login(client, user_a, clock):
