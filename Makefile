@@ -17,7 +17,7 @@ MANAGE := $(VENV_PY) manage.py
 
 # Debian packages the portal needs at run time (WeasyPrint's fast font subsetting, gettext for the
 # catalogues) and for the tests (Debian's chromium, Playwright never downloads a browser; a private
-# redis-server the fault tests stop and pause, never the shared one).
+# redis-server the fault tests stop and pause, never the shared one; faketime for make pytest-shifted).
 APT_RUN := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext
 APT_TEST := chromium fonts-ipafont-gothic fonts-noto-color-emoji redis-server faketime
 # The load generator of make bench (wrk against gunicorn on loopback).
