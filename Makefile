@@ -95,6 +95,7 @@ pytest: setup-test
 # real time. By default 400 days ahead at 15:30 UTC, which is 00:30 of the next day in Japan, so
 # every fixed date of a fixture is long past and Japan's date is not UTC's. Any clock works:
 #   make pytest-shifted SHIFTED_CLOCK="2028-01-07 06:59:59"   (15:59:59 in Japan, just before 16:00)
+# A redis-server a test starts keeps the real clock (scripts/realclock/), as the shared one does.
 # Only tests marked realclock (timing decided by a service's own clock) stay out. The monotonic
 # clock is shifted too: FAKETIME_DONT_FAKE_MONOTONIC=1 makes time.sleep fail with EINVAL.
 SHIFTED_CLOCK ?= $(shell date -u -d '+400 days' '+%Y-%m-%d') 15:30:00
@@ -102,7 +103,7 @@ SHIFTED_ARGS ?= -q -p no:randomly
 pytest-shifted: setup-test
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) create_signing_pair
 	@echo "pytest under faketime, clock starting at $(SHIFTED_CLOCK) UTC"
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) TZ=UTC \
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) TZ=UTC PATH="$(CURDIR)/scripts/realclock:$$PATH" \
 		faketime "$(SHIFTED_CLOCK)" .venv/bin/pytest -m "not realclock" -p no:cacheprovider $(SHIFTED_ARGS)
 
 deploy-check: .venv/.synced
