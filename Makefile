@@ -31,7 +31,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 help:
 	@echo "make run    start the portal with demo data at http://127.0.0.1:8000/"
 	@echo "make test   run every check and the whole test suite"
-	@echo "make bench  run the benchmarks (see bench/README.md)"
+	@echo "make bench  run the benchmarks and print one table of figures and targets (docs/benchmarks.md)"
 	@echo "make prod   the production shape locally: gunicorn, Celery worker and beat (docs/deploy.md)"
 
 apt-run:
@@ -135,7 +135,9 @@ prod-smoke: setup
 
 test: setup-test lint typecheck checks deploy-check audit-offline pytest pytest-shifted prod-smoke
 
+# ReportLab (the PDF baseline) is in the bench dependency group only.
 bench: setup apt-bench
+	@$(VENV_PY) -c "import reportlab" 2>/dev/null || $(UV) sync --frozen --inexact --group bench
 	bash bench/run.sh
 
 clean:

@@ -8,8 +8,6 @@ import logging
 from typing import Any, cast
 
 import django_otp
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -203,6 +201,9 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 def _qr_svg(url: str) -> str:
     """The authenticator's set-up URL as an SVG QR code (markup, no style attributes or scripts)."""
+    import qrcode  # imported where used: it costs every process start otherwise
+    import qrcode.image.svg
+
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=2)
     return image.to_string(encoding="unicode")
 

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from guarantees.admin import BranchScopedAdmin, ReadOnlyAdminMixin
+from guarantees.admin import DATE_FIELD_OVERRIDES, BranchScopedAdmin, ReadOnlyAdminMixin
 from guarantees.errors import GuaranteeError
-from guarantees.fields import YenField
+from guarantees.fields import BusinessDateField, YenField
 from guarantees.formatting import yen
 from guarantees.models import GuaranteeKind, Orderer
 
@@ -299,6 +299,8 @@ class ApplicationAdmin(BranchScopedAdmin):
 class _RateAdminBase(admin.ModelAdmin):
     """Rows apply from ``valid_from``; once a row is in force it is history and stays as it was."""
 
+    formfield_overrides = DATE_FIELD_OVERRIDES
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("applications.manage_fee_rates") and super().has_add_permission(request)
 
@@ -344,7 +346,7 @@ class QuoteForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("区分"), choices=GuaranteeKind.choices)
     orderer_kind = forms.ChoiceField(label=gettext_lazy("発注者区分"), choices=Orderer.Kind.choices)
     amount = YenField(label=gettext_lazy("保証金額（円）"))
-    on = forms.DateField(label=gettext_lazy("計算日"), widget=DateInput())
+    on = BusinessDateField(label=gettext_lazy("計算日"), widget=DateInput())
 
 
 @admin.register(FeeRate)

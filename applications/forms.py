@@ -12,7 +12,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from guarantees.fields import YenField
+from guarantees.fields import BusinessDateField, YenField
 from guarantees.models import Bank, Branch, Guarantee, GuaranteeKind, Orderer
 
 from .models import Application, ApplicationDocument, PayoutMethod, UseCategory
@@ -26,7 +26,7 @@ class DateInput(forms.DateInput):
 
 
 def _date(label: Any, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
+    return BusinessDateField(
         label=label,
         required=False,
         widget=DateInput(),
@@ -175,7 +175,7 @@ class RefuseForm(forms.Form):
 
 class FeePaymentForm(forms.Form):
     amount = YenField(label=_("入金額（円）"), min_value=0)
-    paid_on = forms.DateField(label=_("入金日"), widget=DateInput())
+    paid_on = BusinessDateField(label=_("入金日"), widget=DateInput())
 
 
 class UseRowForm(forms.Form):
@@ -203,4 +203,4 @@ WithdrawalLineFormSet = forms.formset_factory(WithdrawalLineForm, extra=5)
 
 
 class WithdrawalForm(forms.Form):
-    requested_on = forms.DateField(label=_("払出希望日"), widget=DateInput())
+    requested_on = BusinessDateField(label=_("払出希望日"), widget=DateInput())

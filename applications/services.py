@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from certificates.services import GuaranteeChanges, certificate_issue, guarantee_change
+from guarantees.after_commit import after_commit
 from guarantees.models import Guarantee, GuaranteeKind
 from guarantees.services import guarantee_cancel, guarantee_register
 from notifications.errors import NotificationError
@@ -350,7 +351,7 @@ def application_discard(*, application: Application, user: User) -> None:
         raise ApplicationError("not_a_draft", _("申込済みの申込は削除できません。"))
     files = [document.file.name for document in application.documents.all() if document.file.name]
     application.delete()
-    transaction.on_commit(lambda: _delete_files(files))
+    after_commit(lambda: _delete_files(files), what="deleting replaced uploads")
 
 
 @transaction.atomic(durable=True)
@@ -420,7 +421,7 @@ def application_document_remove(*, document: ApplicationDocument, user: User) ->
         raise ApplicationError("not_editable", _("この申込の書類は変更できません。"))
     files = [document.file.name] if document.file.name else []
     ApplicationDocument.objects.filter(pk=document.pk, application=application).delete()
-    transaction.on_commit(lambda: _delete_files(files))
+    after_commit(lambda: _delete_files(files), what="deleting replaced uploads")
 
 
 # --- Contractor: submission -------------------------------------------------------------------

@@ -44,6 +44,18 @@ def generate_key() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(KEY_LENGTH))
 
 
+def generate_keys(count: int) -> list[str]:
+    """``count`` new random keys from the CSPRNG at once (bulk generation): the same alphabet and
+    uniform distribution as ``generate_key``, drawing bytes in blocks and rejecting those at or
+    above the largest multiple of 34 below 256."""
+    limit = 256 - 256 % len(ALPHABET)
+    symbols: list[str] = []
+    wanted = count * KEY_LENGTH
+    while len(symbols) < wanted:
+        symbols.extend(ALPHABET[byte % len(ALPHABET)] for byte in secrets.token_bytes(wanted) if byte < limit)
+    return ["".join(symbols[i : i + KEY_LENGTH]) for i in range(0, wanted, KEY_LENGTH)]
+
+
 def normalize_key(value: str) -> str:
     """NFKC (full-width → ASCII), upper case, spaces and hyphens removed. Does not validate."""
     return _normalize(value, upper=True)
@@ -114,6 +126,20 @@ def encrypt_key(*, contract_number: str, key: str) -> str:
     nonce = os.urandom(12)
     sealed = AESGCM(_encryption_key()).encrypt(nonce, key.encode(), contract_number.encode())
     return base64.b64encode(_CIPHER_VERSION + nonce + sealed).decode()
+
+
+def seal_keys(*, contract_numbers: list[str], keys: list[str]) -> list[tuple[str, str]]:
+    """``(key_digest, encrypt_key)`` of many keys at once, with one cipher object (bulk
+    generation); the same values as the two functions give one by one."""
+    digest_key = _digest_key()
+    aead = AESGCM(_encryption_key())
+    sealed = []
+    for contract_number, key in zip(contract_numbers, keys, strict=True):
+        digest = hmac.new(digest_key, f"{contract_number}:{key}".encode(), hashlib.sha256).hexdigest()
+        nonce = os.urandom(12)
+        box = aead.encrypt(nonce, key.encode(), contract_number.encode())
+        sealed.append((digest, base64.b64encode(_CIPHER_VERSION + nonce + box).decode()))
+    return sealed
 
 
 def decrypt_key(*, contract_number: str, ciphertext: str) -> str:

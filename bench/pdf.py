@@ -18,6 +18,7 @@ import os
 import subprocess
 import sys
 import time
+from typing import Any
 
 import common  # bench/common.py, beside this script
 
@@ -139,6 +140,38 @@ def main() -> None:
     size = len(pdf.certificate_pdf(certificate=certificate))
     report.add("certificate PDF size", size / 1024, "KiB", key="size_kib")
 
+    # The baseline: ReportLab drawing the same page with the same font, in this process.
+    font = str(common.ROOT / "static" / "fonts" / "ipaexm.ttf")
+    _reportlab_page(certificate, font)
+    baseline = common.repeat(
+        lambda: _reportlab_page(certificate, font), times=15, budget=budget, max_seconds=4
+    )
+    report.add(
+        "ReportLab drawing the same page (median)", common.median_ms(baseline), "ms", key="reportlab_ms"
+    )
+    report.add(
+        "  certificate (render + signature) / ReportLab",
+        common.median_ms(warm) / common.median_ms(baseline),
+        "x",
+        key="certificate_ratio",
+    )
+    notice_guarantee = certificate.guarantee
+    notice = common.repeat(
+        lambda: pdf.authkey_notice_pdf(guarantee=notice_guarantee, key=demo.ADVANCE_KEY),
+        times=10,
+        budget=budget,
+        max_seconds=4,
+    )
+    report.add(
+        "key notice on demand (render + signature, median)", common.median_ms(notice), "ms", key="notice_ms"
+    )
+    report.add(
+        "  key notice / ReportLab",
+        common.median_ms(notice) / common.median_ms(baseline),
+        "x",
+        key="notice_ratio",
+    )
+
     # 100 certificates, 1 and 2 processes: fewer when the machine is so slow that 100 would not fit
     # the budget (both runs render the same certificates, so the ratio holds).
     connection.close()
@@ -154,6 +187,76 @@ def main() -> None:
 
     _downloads(report, budget)
     report.finish()
+
+
+def _reportlab_page(certificate: Any, font_path: str) -> bytes:
+    """The baseline: ReportLab drawing the same certificate page (the same texts, the same shipped
+    font, embedded and subset as ReportLab does) on one A4 page, unsigned."""
+    from io import BytesIO
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    from guarantees.formatting import yen
+    from guarantees.wareki import to_wareki as wareki
+
+    if "IPAexMincho" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("IPAexMincho", font_path))
+    buffer = BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4)
+    width, height = A4
+    c = certificate
+    page.setFont("IPAexMincho", 10)
+    page.drawRightString(width - 60, height - 60, wareki(c.certified_on))
+    page.setFont("IPAexMincho", 20)
+    page.drawCentredString(width / 2, height - 100, c.title)
+    rows = [
+        ("保証契約番号", c.contract_number),
+        ("保証契約者", f"{c.contractor_name} 様"),
+        ("被保証者", f"{c.orderer_title} 様"),
+        ("保証金額(総額)", f"{yen(c.guarantee_amount)} 円"),
+        ("保証期間", wareki(c.guarantee_period_end)),
+        ("工期末日", wareki(c.construction_end_date)),
+        ("工事名", c.work_name),
+        ("請負金額(総額)", f"{yen(c.contract_amount_total)} 円"),
+        ("請負金額(対象額)", f"{yen(c.contract_amount_target)} 円"),
+        ("保証金納付機関", c.bank_name),
+    ]
+    y = height - 150
+    page.setFont("IPAexMincho", 11)
+    for label, value in rows:
+        page.rect(60, y - 6, width - 120, 22)
+        page.drawString(70, y, label)
+        page.drawString(200, y, str(value))
+        y -= 22
+    y -= 20
+    page.setFont("IPAexMincho", 10.5)
+    page.drawString(60, y, c.statement)
+    y -= 40
+    for line in [c.company_address, c.company_name, c.company_representative]:
+        page.drawString(60, y, line)
+        y -= 15
+    y -= 10
+    for line in [
+        f"取組場所 {c.branch_name}",
+        c.branch_address,
+        f"TEL: {c.branch_tel}",
+        f"FAX: {c.branch_fax}",
+    ]:
+        page.drawString(320, y, line)
+        y -= 15
+    page.setFont("IPAexMincho", 8.5)
+    y -= 10
+    for number, note in enumerate(c.notes, start=1):
+        page.drawString(60, y, f"{'(注)' if number == 1 else '　　'}{number}. {note}"[:80])
+        y -= 12
+    page.drawString(60, y - 10, c.terms_line)
+    page.drawString(60, 50, f"保証契約番号 {c.contract_number} 第{c.version}版")
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
 
 
 def _downloads(report: common.Report, budget: common.Budget) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from guarantees.fields import YenField
+from guarantees.fields import BusinessDateField, YenField
 from guarantees.models import Guarantee
 
 from .services import GuaranteeChanges
@@ -17,12 +17,12 @@ class GuaranteeChangeForm(forms.Form):
     guarantee_amount = YenField(label=_("保証金額（円）"), required=False)
     contract_amount_total = YenField(label=_("請負金額(総額)（円）"), required=False)
     contract_amount_target = YenField(label=_("請負金額(対象額)（円）"), required=False)
-    construction_end_date = forms.DateField(
+    construction_end_date = BusinessDateField(
         label=_("工期末日"),
         required=False,
         help_text=_("工期の延長に伴う保証期間の延長は自動です（変更の保証証書は発行しません）。"),
     )
-    guarantee_period_end = forms.DateField(label=_("保証期間"), required=False)
+    guarantee_period_end = BusinessDateField(label=_("保証期間"), required=False)
     reason = forms.CharField(
         label=_("変更の内容"), max_length=200, help_text=_("例: 増額、減額、保証期限変更")
     )

@@ -13,6 +13,11 @@ Rendering never reaches the network: ``ProjectFetcher`` serves the project's sta
 every value from the database is escaped. The font is the shipped IPAex Mincho (static/fonts/), so a
 PDF looks the same on every machine. One ``FontConfiguration``, one fetcher and one stylesheet are
 reused per process (docs/pdf.md has the figures).
+
+WeasyPrint, pyHanko and qrcode are imported where a PDF is made, not when this module is: the URLs
+import the PDF views, so a module-level import would cost every ``manage.py`` command and worker
+seconds of start-up (docs/benchmarks.md). Gunicorn and PDF workers load them once at start-up
+(``warm_up``).
 """
 
 from __future__ import annotations
@@ -24,26 +29,24 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from guarantees.models import Guarantee, GuaranteeKind
 from guarantees.status import certificate_status, version_note
 
-from . import signing
 from .models import Certificate, CertificateDocument
+
+if TYPE_CHECKING:
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
 
 logger = logging.getLogger(__name__)
 
@@ -55,40 +58,58 @@ STATIC_DIR = Path(settings.BASE_DIR) / "static"
 STYLESHEET = STATIC_DIR / "pdf" / "documents.css"
 
 
-class RefusedFetch(FatalURLFetchingError):
-    """A template or value asked the renderer for something outside the project."""
+@functools.cache
+def _fetch_classes() -> tuple[type[Exception], type[Any]]:
+    """``RefusedFetch`` and ``ProjectFetcher``, built on WeasyPrint's classes on first use."""
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class RefusedFetch(FatalURLFetchingError):
+        """A template or value asked the renderer for something outside the project."""
+
+    class ProjectFetcher(URLFetcher):
+        """Serves ``file:`` URLs inside the project's static folder and ``data:`` URLs; nothing else."""
+
+        def __init__(self, root: Path) -> None:
+            super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
+            self._root = root.resolve()
+
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if not url.startswith("file:"):
+                raise RefusedFetch(f"PDF rendering refuses {url[:80]!r}")
+            path = Path(URLFetcherResponse(url).path or "").resolve()
+            if not path.is_relative_to(self._root) or not path.is_file():
+                raise RefusedFetch(f"PDF rendering refuses {url[:80]!r}")
+            return URLFetcherResponse(path.as_uri(), path.read_bytes())
+
+    return RefusedFetch, ProjectFetcher
 
 
-class ProjectFetcher(URLFetcher):
-    """Serves ``file:`` URLs inside the project's static folder and ``data:`` URLs; nothing else."""
-
-    def __init__(self, root: Path) -> None:
-        super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
-        self._root = root.resolve()
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        if url.startswith("data:"):
-            return super().fetch(url, headers)
-        if not url.startswith("file:"):
-            raise RefusedFetch(f"PDF rendering refuses {url[:80]!r}")
-        path = Path(URLFetcherResponse(url).path or "").resolve()
-        if not path.is_relative_to(self._root) or not path.is_file():
-            raise RefusedFetch(f"PDF rendering refuses {url[:80]!r}")
-        return URLFetcherResponse(path.as_uri(), path.read_bytes())
+def __getattr__(name: str) -> Any:
+    # ``pdf.RefusedFetch`` and ``pdf.ProjectFetcher`` without importing WeasyPrint with this module.
+    if name == "RefusedFetch":
+        return _fetch_classes()[0]
+    if name == "ProjectFetcher":
+        return _fetch_classes()[1]
+    raise AttributeError(name)
 
 
 @dataclass(frozen=True)
 class _Renderer:
     font_config: FontConfiguration
-    fetcher: ProjectFetcher
+    fetcher: Any  # ProjectFetcher
     stylesheet: CSS
     base_url: str
 
 
 @functools.cache
 def _renderer() -> _Renderer:
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
     font_config = FontConfiguration()
-    fetcher = ProjectFetcher(STATIC_DIR)
+    fetcher = _fetch_classes()[1](STATIC_DIR)
     stylesheet = CSS(
         filename=str(STYLESHEET), font_config=font_config, url_fetcher=fetcher, base_url=STYLESHEET.as_uri()
     )
@@ -98,12 +119,18 @@ def _renderer() -> _Renderer:
 def warm_up() -> None:
     """Load the font, the stylesheet and the signing key now rather than on the first PDF (worker
     start-up): the first render in a process otherwise costs over a second."""
+    from . import signing
+
     _renderer()
     signing.signing_certificate()
 
 
 def render_pdf(template_name: str, context: dict[str, Any], *, reason: str) -> bytes:
     """Render a template of templates/pdf/ to PDF and sign it. The one place WeasyPrint is called."""
+    from weasyprint import HTML
+
+    from . import signing
+
     renderer = _renderer()
     html = render_to_string(template_name, context)
     document = HTML(string=html, base_url=renderer.base_url, url_fetcher=renderer.fetcher)
@@ -242,6 +269,9 @@ def verify_url(*, contract_number: str, key: str) -> str:
 
 def qr_data_url(text: str) -> str:
     """A QR code of ``text`` as an SVG ``data:`` URL (vector, so it prints sharp)."""
+    import qrcode
+    import qrcode.image.svg
+
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
     code.add_data(text)
     image = code.make_image(image_factory=qrcode.image.svg.SvgPathImage)

@@ -40,9 +40,8 @@ def pdf_response(data: bytes, *, filename: str, etag: str | None = None) -> Http
     response["Content-Length"] = str(len(data))
     if etag:
         response["ETag"] = f'"{etag}"'
-        patch_cache_control(response, private=True, no_cache=True)
-    else:
-        patch_cache_control(response, private=True, no_store=True)
+    # A certificate or a key notice must not stay in a browser's or a proxy's cache.
+    patch_cache_control(response, private=True, no_store=True)
     return response
 
 

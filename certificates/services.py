@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from authkeys.services import authkey_issue
 from guarantees import rules
+from guarantees.after_commit import after_commit
 from guarantees.errors import GuaranteeError
 from guarantees.models import AuditEvent, Guarantee, GuarantorCompany
 from guarantees.services import audit_record
@@ -99,7 +100,7 @@ def certificate_issue(
         guarantee=guarantee,
         data={"version": 1, "medium": guarantee.medium},
     )
-    transaction.on_commit(partial(enqueue_certificate_pdf, certificate.pk), robust=True)
+    after_commit(partial(enqueue_certificate_pdf, certificate.pk), what="queueing the certificate PDF")
     return certificate
 
 
@@ -235,7 +236,7 @@ def guarantee_change(
             guarantee=guarantee,
             data={"version": version},
         )
-        transaction.on_commit(partial(enqueue_certificate_pdf, certificate.pk), robust=True)
+        after_commit(partial(enqueue_certificate_pdf, certificate.pk), what="queueing the certificate PDF")
     return ChangeOutcome(
         guarantee=guarantee, changed_fields=changed, certificate=certificate, reason_no_certificate=why_not
     )

@@ -33,8 +33,8 @@ def certificate_render_pdf_task(certificate_id: int) -> str:
 
 
 def enqueue_certificate_pdf(certificate_id: int) -> None:
-    """Hand the rendering to a worker. Called from transaction.on_commit (robust: a broker that is
-    down never undoes or breaks the issue; the first download renders the PDF then)."""
+    """Hand the rendering to a worker. Called after the commit (guarantees.after_commit: a broker that
+    is down or hangs never undoes or breaks the issue; the first download renders the PDF then)."""
     certificate_render_pdf_task.delay(certificate_id)
 
 

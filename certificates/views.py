@@ -14,7 +14,7 @@ from guarantees.formatting import japan_today
 from guarantees.models import Contractor, Guarantee
 from guarantees.status import guarantee_status
 
-from . import selectors
+from . import listing, selectors
 from .models import Certificate
 
 # Reversed once per page to build the row links (each row appends its own number).
@@ -46,6 +46,9 @@ def guarantee_list(request: HttpRequest) -> HttpResponse:
         today=japan_today(),
     )
     page = Paginator(guarantees, settings.PORTAL_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The rows are loaded here, not inside the template, with what the apps above add to them.
+    page.object_list = list(page.object_list)
+    listing.load_row_extras(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
     return render(

@@ -12,8 +12,10 @@ graceful_timeout = 20
 max_requests = 5000
 max_requests_jitter = 500
 accesslog = "-"
-# The client address and the request line; never bodies, so no key can reach the access log.
+# The client address and the request line; never bodies. A key or token in the request line's query
+# (or the referer) is redacted by the logger class, as in every other log line.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+logger_class = "config.gunicorn_logging.RedactingLogger"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 

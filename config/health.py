@@ -7,14 +7,17 @@ alerts, not a reason for a load balancer to take the web process out of service.
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
-import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+if TYPE_CHECKING:
+    import redis
 
 
 def _database() -> str:
@@ -29,6 +32,8 @@ def _database() -> str:
 
 @functools.cache
 def _redis_client(url: str) -> redis.Redis:
+    import redis  # imported where used: the URLs load this module in every process
+
     # One connection pool per process: monitoring polls often, and a connection per poll is waste.
     return redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
 
@@ -36,6 +41,8 @@ def _redis_client(url: str) -> redis.Redis:
 def _redis() -> str:
     if not settings.REDIS_URL:
         return "not_configured"
+    import redis
+
     try:
         _redis_client(settings.REDIS_URL).ping()
     except redis.RedisError:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -294,25 +296,30 @@ _BANKS = [
 ]
 
 
-def seed_generated(*, count: int, demo_share: int = 0, seed: int = 2022, batch_size: int = 2000) -> int:
+def seed_generated(
+    *,
+    count: int,
+    demo_share: int = 0,
+    seed: int = 2022,
+    batch_size: int = 20_000,
+    rebuild_indexes_from: int = 20_000,
+) -> int:
     """Add generated guarantees until there are ``count`` beyond the brochure's, with certificates
     and keys. ``demo_share`` of them go to the demo contractor (for the list-page benchmark).
 
-    Bulk inserts: numbers come from moving the sequences forward once, not one lock per row.
+    Bulk loading (guarantees/bulk.py): rows are plain dicts copied in with PostgreSQL ``COPY``,
+    primary keys reserved in one round trip, numbers taken by moving each number sequence forward
+    once per batch, the certificate's printed fields from ``certificate_snapshot`` (the function
+    every certificate uses) and the keys' digests and ciphertexts computed in one pass.
     Returns how many were added.
     """
-    from authkeys import keys
-    from authkeys.models import AuthKey
-    from certificates.models import Certificate
-    from certificates.services import certificate_snapshot
-
     world = _world()
     existing = Guarantee.objects.exclude(number__in=[ADVANCE_NUMBER, CONTRACT_NUMBER]).count()
     missing = count - existing
     if missing <= 0:
         return 0
     rng = random.Random(seed + existing)
-    branches = list(Branch.objects.all())
+    branches = list(Branch.objects.select_related("company"))
     contractors = _generated_contractors(max(missing // 50, 1))
     orderers = _generated_orderers(200, rng)
     banks = [Bank.objects.get_or_create(name=n, branch_name=b)[0] for n, b in _BANKS]
@@ -322,88 +329,158 @@ def seed_generated(*, count: int, demo_share: int = 0, seed: int = 2022, batch_s
         0,
     )
     today = timezone.localdate()
+    from authkeys.models import AuthKey
+    from certificates.models import Certificate
+
+    from . import bulk
+
     added = 0
-    while added < missing:
-        size = min(batch_size, missing - added)
-        with transaction.atomic():
-            rows: list[Guarantee] = []
-            for _i in range(size):
-                kind = rng.choices(
-                    [GuaranteeKind.ADVANCE, GuaranteeKind.CONTRACT, GuaranteeKind.INTERIM_ADVANCE], [6, 3, 1]
-                )[0]
-                branch = rng.choice(branches)
-                orderer = rng.choice(orderers)
-                total = rng.randrange(5_000_000, 3_000_000_000, 10_000)
-                target = total if rng.random() < 0.8 else total * rng.randrange(3, 10) // 10
-                if kind == GuaranteeKind.CONTRACT:
-                    amount = -(-total // 10)
-                elif kind == GuaranteeKind.INTERIM_ADVANCE:
-                    amount = target * 2 // 10
-                else:
-                    amount = target * 4 // 10
-                concluded = today - dt.timedelta(days=rng.randrange(0, 1500))
-                end = concluded + dt.timedelta(days=rng.randrange(90, 720))
-                contractor = world.contractor if demo_left > 0 else rng.choice(contractors)
-                demo_left -= 1
-                rows.append(
-                    Guarantee(
-                        kind=kind,
-                        contractor=contractor,
-                        orderer=orderer,
-                        branch=branch,
-                        bank=rng.choice(banks) if kind != GuaranteeKind.CONTRACT else None,
-                        work_name=f"{rng.choice(_PLACES)} {rng.choice(_WORKS)} その{rng.randrange(1, 9)}",
-                        contract_amount_total=total,
-                        contract_amount_target=target,
-                        guarantee_amount=amount,
-                        concluded_on=concluded,
-                        guarantee_period_end=end,
-                        construction_end_date=end,
-                        medium=Guarantee.Medium.ELECTRONIC
-                        if orderer.has_adopted_e_guarantee_by(concluded)
-                        else Guarantee.Medium.PAPER,
-                    )
+    # One transaction; for a large load the secondary indexes are built once at the end.
+    with transaction.atomic():
+        indexed = (Guarantee, Certificate, AuthKey) if missing >= rebuild_indexes_from else ()
+        with bulk.indexes_built_after(*indexed):
+            while added < missing:
+                size = min(batch_size, missing - added)
+                rows = _generated_rows(
+                    size,
+                    rng=rng,
+                    today=today,
+                    branches=branches,
+                    orderers=orderers,
+                    banks=banks,
+                    contractors=contractors,
+                    demo=world.contractor,
+                    demo_left=demo_left,
                 )
-            _number_in_bulk(rows)
-            Guarantee.objects.bulk_create(rows, batch_size=1000)
-            saved = {
-                g.number: g
-                for g in Guarantee.objects.filter(number__in=[g.number for g in rows]).select_related(
-                    "branch__company", "contractor", "orderer", "bank"
-                )
-            }
-            certificates = []
-            auth_keys = []
-            for number, guarantee in saved.items():
-                snapshot = certificate_snapshot(guarantee)
-                certificates.append(
-                    Certificate(
-                        guarantee=guarantee,
-                        version=1,
-                        certified_on=guarantee.concluded_on,
-                        issued_on=guarantee.concluded_on + dt.timedelta(days=rng.randrange(1, 10)),
-                        **snapshot,
-                    )
-                )
-                if guarantee.is_electronic:
-                    key = keys.generate_key()
-                    auth_keys.append(
-                        AuthKey(
-                            guarantee=guarantee,
-                            digest=keys.key_digest(contract_number=number, key=key),
-                            ciphertext=keys.encrypt_key(contract_number=number, key=key),
-                        )
-                    )
-            Certificate.objects.bulk_create(certificates, batch_size=1000)
-            AuthKey.objects.bulk_create(auth_keys, batch_size=1000)
-        added += size
+                demo_left = max(demo_left - size, 0)
+                _load_generated(rows, rng=rng)
+                added += size
     return added
 
 
-def _number_in_bulk(rows: list[Guarantee]) -> None:
-    wanted: dict[tuple[int, str], list[Guarantee]] = {}
+@dataclass
+class _Generated:
+    """One generated guarantee before it is written: its row and the objects it points to."""
+
+    row: dict[str, object]
+    branch: Branch
+    contractor: Contractor
+    orderer: Orderer
+    bank: Bank | None
+
+
+def _generated_rows(
+    size: int,
+    *,
+    rng: random.Random,
+    today: dt.date,
+    branches: list[Branch],
+    orderers: list[Orderer],
+    banks: list[Bank],
+    contractors: list[Contractor],
+    demo: Contractor,
+    demo_left: int,
+) -> list[_Generated]:
+    kinds = rng.choices(
+        [GuaranteeKind.ADVANCE, GuaranteeKind.CONTRACT, GuaranteeKind.INTERIM_ADVANCE], [6, 3, 1], k=size
+    )
+    generated = []
+    for index, kind in enumerate(kinds):
+        branch = rng.choice(branches)
+        orderer = rng.choice(orderers)
+        total = rng.randrange(5_000_000, 3_000_000_000, 10_000)
+        target = total if rng.random() < 0.8 else total * rng.randrange(3, 10) // 10
+        if kind == GuaranteeKind.CONTRACT:
+            amount = -(-total // 10)
+        elif kind == GuaranteeKind.INTERIM_ADVANCE:
+            amount = target * 2 // 10
+        else:
+            amount = target * 4 // 10
+        concluded = today - dt.timedelta(days=rng.randrange(0, 1500))
+        end = concluded + dt.timedelta(days=rng.randrange(90, 720))
+        contractor = demo if index < demo_left else rng.choice(contractors)
+        bank = rng.choice(banks) if kind != GuaranteeKind.CONTRACT else None
+        medium = (
+            Guarantee.Medium.ELECTRONIC
+            if orderer.has_adopted_e_guarantee_by(concluded)
+            else Guarantee.Medium.PAPER
+        )
+        row: dict[str, object] = {
+            "id": 0,
+            "number": "",
+            "kind": str(kind),
+            "contractor_id": contractor.pk,
+            "orderer_id": orderer.pk,
+            "branch_id": branch.pk,
+            "bank_id": bank.pk if bank else None,
+            "work_name": f"{rng.choice(_PLACES)} {rng.choice(_WORKS)} その{rng.randrange(1, 9)}",
+            "contract_amount_total": total,
+            "contract_amount_target": target,
+            "guarantee_amount": amount,
+            "concluded_on": concluded,
+            "guarantee_period_end": end,
+            "construction_end_date": end,
+            "medium": str(medium),
+        }
+        generated.append(_Generated(row, branch, contractor, orderer, bank))
+    return generated
+
+
+def _load_generated(generated: list[_Generated], *, rng: random.Random) -> None:
+    """Write one batch: guarantees, their first certificate versions, the electronic ones' keys."""
+    from authkeys import keys
+    from authkeys.models import AuthKey
+    from certificates.models import Certificate
+    from certificates.services import certificate_snapshot
+
+    from . import bulk
+
+    _number_in_bulk([item.row for item in generated])
+    for item, pk in zip(generated, bulk.reserve_ids(Guarantee, len(generated)), strict=True):
+        item.row["id"] = pk
+    bulk.copy_rows(Guarantee, [item.row for item in generated])
+
+    certificates = []
+    electronic = []
+    for item in generated:
+        row = item.row
+        # What certificate_snapshot reads of a guarantee, without building a model per row.
+        view = SimpleNamespace(
+            **row,
+            branch=item.branch,
+            contractor=item.contractor,
+            orderer=item.orderer,
+            bank=item.bank,
+        )
+        concluded = cast(dt.date, row["concluded_on"])
+        certificates.append(
+            {
+                "guarantee_id": row["id"],
+                "version": 1,
+                "certified_on": concluded,
+                "issued_on": concluded + dt.timedelta(days=rng.randrange(1, 10)),
+                **certificate_snapshot(cast(Guarantee, view)),
+            }
+        )
+        if row["medium"] == Guarantee.Medium.ELECTRONIC:
+            electronic.append(row)
+    bulk.copy_rows(Certificate, certificates)
+    numbers = [cast(str, row["number"]) for row in electronic]
+    sealed = keys.seal_keys(contract_numbers=numbers, keys=keys.generate_keys(len(numbers)))
+    bulk.copy_rows(
+        AuthKey,
+        [
+            {"guarantee_id": row["id"], "digest": digest, "ciphertext": ciphertext}
+            for row, (digest, ciphertext) in zip(electronic, sealed, strict=True)
+        ],
+    )
+
+
+def _number_in_bulk(rows: list[dict[str, object]]) -> None:
+    """Give each row its 保証契約番号, moving each (branch, kind) sequence forward once."""
+    wanted: dict[tuple[int, str], list[dict[str, object]]] = {}
     for row in rows:
-        wanted.setdefault((row.branch_id, row.kind), []).append(row)
+        wanted.setdefault((cast(int, row["branch_id"]), cast(str, row["kind"])), []).append(row)
     for (branch_id, kind), group in wanted.items():
         GuaranteeNumberSequence.objects.get_or_create(branch_id=branch_id, kind=kind)
         sequence = (
@@ -413,8 +490,9 @@ def _number_in_bulk(rows: list[Guarantee]) -> None:
         )
         if sequence.last_serial + len(group) > 99999:
             raise ValueError(f"not enough numbers left for branch {sequence.branch.code} {kind}")
+        prefix = f"{sequence.branch.code}{KIND_NUMBER_CODES[kind]}"
         for offset, row in enumerate(group, start=1):
-            row.number = f"{sequence.branch.code}{KIND_NUMBER_CODES[kind]}{sequence.last_serial + offset:05d}"
+            row["number"] = f"{prefix}{sequence.last_serial + offset:05d}"
         sequence.last_serial += len(group)
         sequence.save(update_fields=["last_serial"])
 

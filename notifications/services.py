@@ -27,6 +27,7 @@ from accounts.models import User
 from authkeys.models import AuthKey
 from certificates.models import Certificate
 from certificates.tokens import read_verified_access_token
+from guarantees.after_commit import after_commit
 from guarantees.models import (
     KIND_SHORT_LABELS,
     AuditEvent,
@@ -68,10 +69,16 @@ class MailDraft:
     context: dict[str, Any]
 
 
-def _kick_sender() -> None:
+def _start_sender() -> None:
     from .tasks import outbox_send_task  # tasks import services; import at call time
 
     outbox_send_task.delay()
+
+
+def _kick_sender() -> None:
+    """Ask a worker to send after the commit. The rows are durable: if the broker is down or hangs,
+    the failure is logged and the outbox sweep of beat (every minute) sends them."""
+    after_commit(_start_sender, what="starting the mail sender")
 
 
 def _checked_address(to: str) -> str:
@@ -106,7 +113,7 @@ def notification_enqueue(
         },
     )
     if created:
-        transaction.on_commit(_kick_sender)
+        _kick_sender()
     return row
 
 
@@ -133,7 +140,7 @@ def notifications_enqueue_many(drafts: Iterable[MailDraft]) -> int:
     if batch:
         count += len(OutboxMessage.objects.bulk_create(batch, ignore_conflicts=True))
     if count:
-        transaction.on_commit(_kick_sender)
+        _kick_sender()
     return count
 
 
@@ -144,7 +151,7 @@ def outbox_resend(*, message_ids: Iterable[int]) -> int:
         state=OutboxMessage.State.QUEUED, attempts=0, next_attempt_at=timezone.now(), last_error=""
     )
     if count:
-        transaction.on_commit(_kick_sender)
+        _kick_sender()
     return count
 
 

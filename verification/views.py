@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
@@ -23,6 +27,26 @@ from .services import verification_perform
 _STATUS = {"invalid": 400, "not_found": 404, "throttled": 429, "unavailable": 503}
 
 
+#: Query parameters that would carry a key. A key in an address reaches browser histories, proxies
+#: and access logs, so it is never read from there (only from the fragment, by verify-prefill.js).
+_KEY_PARAMETERS = {"key", "auth_key", "authkey", "ninsho_key"}
+
+
+def _without_key(request: HttpRequest, number: str) -> HttpResponse:
+    """Drop a key given in the query: the same page without it (the number kept), and say why."""
+    messages.warning(
+        request,
+        _(
+            "認証キーはアドレス（URL）に含めず、下の欄に入力してください。"
+            "アドレスに含まれていた認証キーは使用していません。"
+        ),
+    )
+    target = reverse("verification:verify")
+    if number:
+        target += "?" + urlencode({"number": number})
+    return HttpResponseRedirect(target, status=303)
+
+
 @never_cache
 @sensitive_post_parameters("auth_key")
 @require_http_methods(["GET", "POST"])
@@ -31,6 +55,8 @@ def verify(request: HttpRequest) -> HttpResponse:
         # The key notice's QR code names the number in the query; the key stays in the fragment.
         number = normalize_contract_number(request.GET.get("number", ""))[:10]
         initial = {"contract_number": number} if is_well_formed_contract_number(number) else {}
+        if _KEY_PARAMETERS & set(request.GET):
+            return _without_key(request, initial.get("contract_number", ""))
         return render(request, "verification/verify.html", {"form": VerifyForm(initial=initial)})
     form = VerifyForm(request.POST)
     form.is_valid()  # the fields accept anything; verification_input judges the values

@@ -279,3 +279,24 @@ def test_submission_and_receipt_are_in_the_audit_trail(smtp_mail, client, user_a
     confirmed = AuditEvent.objects.get(guarantee=guarantee, action=AuditEvent.Action.KEY_RECEIPT_CONFIRMED)
     assert confirmed.actor is None
     assert confirmed.created_at >= submitted.created_at
+
+
+def test_the_list_row_shows_the_same_state_markup_as_the_include_without_a_query_per_row(
+    client, user_a, guarantee, django_assert_num_queries
+):
+    import re
+
+    from django.template.loader import render_to_string
+
+    # given a submitted guarantee
+    client.force_login(user_a)
+    client.post(reverse("notifications:submit", args=[guarantee.pk]))
+    client.get("/")
+    # when the list renders (session, user, count, page, submissions: five queries)
+    with django_assert_num_queries(5):
+        listing = client.get("/").content.decode()
+    # then its row carries exactly what the include renders for that state
+    state = submission_states([guarantee.pk])[guarantee.pk]
+    expected = render_to_string("notifications/_submission_state.html", {"state": state}).strip()
+    [cell] = re.findall(r'<div class="submission-cell">(.*?)</div>', listing)
+    assert cell == expected

@@ -1,0 +1,38 @@
+"""Work that a business action hands on after its transaction commits.
+
+Once the transaction has committed, the action has happened: the rows are in the database and the
+user must be told so. Nothing that runs after the commit may turn that success into an error page.
+The work handed on here is always a *kick* whose effect is also reached another way (the outbox
+sweep of Celery beat sends every due mail; the first download renders a certificate PDF that was
+never stored), so a kick that fails — the broker down or not answering, a file already gone — is
+logged and forgotten, never raised.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.db import transaction
+
+log = logging.getLogger("portal.after_commit")
+
+
+def run_logged(func: Callable[[], object], *, what: str) -> bool:
+    """Call ``func`` now; log and swallow any failure. Returns whether it ran without one."""
+    try:
+        func()
+    except Exception as exc:  # the broker, the cache or the storage: none may fail the request
+        log.warning(
+            "after the commit, %s failed (%s: %s); the periodic sweep picks the work up",
+            what,
+            type(exc).__name__,
+            exc,
+        )
+        return False
+    return True
+
+
+def after_commit(func: Callable[[], object], *, what: str) -> None:
+    """Run ``func`` once the current transaction commits (at once outside one), never raising."""
+    transaction.on_commit(lambda: run_logged(func, what=what), robust=True)

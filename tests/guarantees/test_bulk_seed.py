@@ -1,0 +1,74 @@
+"""Generated data for benchmarks (``seed_demo --guarantees``) is loaded with COPY and must be what
+the portal itself would have written: certificates with the same printed fields, keys that verify
+and display, numbers from the sequences, and every index back in place."""
+
+from django.db import connection
+
+from authkeys import keys
+from authkeys.models import AuthKey
+from authkeys.selectors import guarantee_matching_key
+from certificates.models import Certificate
+from certificates.services import certificate_snapshot
+from guarantees import demo
+from guarantees.models import Guarantee, GuaranteeNumberSequence
+
+
+def _index_names() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename IN "
+            "('guarantees_guarantee', 'certificates_certificate', 'authkeys_authkey')"
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_a_bulk_load_writes_certificates_and_keys_as_the_portal_would(db):
+    # Given the brochure's data and the indexes the migrations made
+    demo.seed_brochure()
+    indexes = _index_names()
+    # when 400 guarantees are generated, rebuilding the indexes after the load
+    added = demo.seed_generated(count=400, demo_share=30, batch_size=150, rebuild_indexes_from=1)
+    # then all are there, with unique 10-digit numbers drawn from the sequences
+    assert added == 400
+    generated = Guarantee.objects.exclude(number__in=[demo.ADVANCE_NUMBER, demo.CONTRACT_NUMBER])
+    assert generated.count() == 400
+    assert generated.filter(contractor__company_name="株式会社西日本保証建設").count() == 30
+    numbers = list(Guarantee.objects.values_list("number", flat=True))
+    assert len(set(numbers)) == len(numbers) == 402
+    top = max(int(n[-5:]) for n in numbers if n.startswith("1070"))
+    assert GuaranteeNumberSequence.objects.get(branch__code="107", kind="advance").last_serial >= top
+    # and every guarantee has its first certificate, printed from certificate_snapshot
+    sample = generated.select_related("branch__company", "contractor", "orderer", "bank").order_by("pk")[:25]
+    for guarantee in sample:
+        certificate = Certificate.objects.get(guarantee=guarantee, version=1)
+        snapshot = certificate_snapshot(guarantee)
+        assert {field: getattr(certificate, field) for field in snapshot} == snapshot
+        assert certificate.registered_at is not None
+    # and each electronic guarantee has one live key that verifies and decrypts
+    electronic = generated.filter(medium=Guarantee.Medium.ELECTRONIC)
+    assert (
+        AuthKey.objects.filter(guarantee__in=electronic, revoked_at__isnull=True).count()
+        == electronic.count()
+    )
+    assert not AuthKey.objects.filter(guarantee__medium=Guarantee.Medium.PAPER).exists()
+    for auth_key in AuthKey.objects.select_related("guarantee").filter(guarantee__in=electronic)[:25]:
+        number = auth_key.guarantee.number
+        key = keys.decrypt_key(contract_number=number, ciphertext=auth_key.ciphertext)
+        assert keys.is_well_formed_key(key)
+        assert guarantee_matching_key(contract_number=number, key=key) == auth_key.guarantee
+    # and the indexes dropped for the load are all back
+    assert _index_names() == indexes
+
+
+def test_bulk_generated_keys_use_only_the_key_alphabet_and_differ():
+    generated = keys.generate_keys(2000)
+    assert len(generated) == 2000
+    assert all(keys.is_well_formed_key(key) for key in generated)
+    assert len(set(generated)) == 2000
+    counts = {symbol: 0 for symbol in keys.ALPHABET}
+    for key in generated:
+        for symbol in key:
+            counts[symbol] += 1
+    # 24,000 symbols over 34: each about 706; a biased modulo would skew the first ones
+    assert min(counts.values()) > 550
+    assert max(counts.values()) < 870

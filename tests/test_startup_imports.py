@@ -1,0 +1,59 @@
+"""Process start-up: ``django.setup()`` and the URLs (what ``manage.py check``, every worker and
+every web process load) do not import the PDF renderer, the signer or the QR code library; they
+load where a PDF or a QR code is made."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+HEAVY = ["weasyprint", "pyhanko", "fontTools", "qrcode"]
+
+_PROBE = """
+import json, sys
+import django
+django.setup()
+from django.urls import get_resolver
+from django.core.checks.urls import check_url_config
+
+check_url_config(None)  # walks every URL pattern, as manage.py check does
+get_resolver().resolve("/")
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+"""
+
+
+def _modules_after_start_up(settings_module: str) -> set[str]:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module, "PYTHONPATH": str(ROOT)}
+    output = subprocess.run(  # noqa: S603 - this interpreter, a probe written above
+        [sys.executable, "-c", _PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    return set(json.loads(output.strip().splitlines()[-1]))
+
+
+def test_starting_django_and_loading_every_url_does_not_import_the_pdf_or_qr_libraries():
+    # Given the portal's settings; when a process sets Django up and loads the URLs
+    loaded = _modules_after_start_up("config.settings.test")
+    # then none of the libraries that only PDFs and QR codes need has been imported
+    assert loaded.isdisjoint(HEAVY), sorted(loaded.intersection(HEAVY))
+    assert "rest_framework" in loaded  # the probe did load the URLs
+
+
+def test_a_pdf_still_loads_its_renderer_when_it_is_made(db):
+    # Given a process that has not rendered a PDF; when the renderer is asked for
+    from certificates import pdf
+
+    renderer = pdf._renderer()
+    # then WeasyPrint is there, and the fetcher class is WeasyPrint's
+    from weasyprint.urls import URLFetcher
+
+    assert isinstance(renderer.fetcher, URLFetcher)
+    assert issubclass(pdf.RefusedFetch, BaseException)
