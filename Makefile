@@ -26,7 +26,7 @@ APT_BENCH := wrk
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: pytest-shifted audit-offline deploy-check audit prod prod-smoke help setup setup-test apt-run apt-test apt-bench run test test-db lint typecheck checks pytest bench messages clean
+.PHONY: pytest-shifted audit-offline deploy-check audit prod prod-smoke help setup setup-test apt-run apt-test apt-bench npm-test run test test-db lint typecheck checks pytest bench messages clean
 
 help:
 	@echo "make run    start the portal with demo data at http://127.0.0.1:8000/"
@@ -51,7 +51,16 @@ apt-bench:
 
 setup: apt-run .venv/.synced messages
 
-setup-test: setup apt-test
+# The browser tests' accessibility checker (axe-core from the npm registry, pinned in
+# package-lock.json); the tests inject node_modules/axe-core/axe.min.js, never a file from the network.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Node 20 and npm are required for the browser tests"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+npm-test: node_modules/.installed
+
+setup-test: setup apt-test npm-test
 
 messages:
 	@$(MANAGE) compilemessages --ignore=.venv -v0
@@ -141,4 +150,4 @@ bench: setup apt-bench
 	bash bench/run.sh
 
 clean:
-	rm -rf .venv var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf .venv var node_modules .mypy_cache .ruff_cache .pytest_cache

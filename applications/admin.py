@@ -4,6 +4,7 @@ and the rate table and discounts, which only staff with ``manage_fee_rates`` may
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -20,11 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from guarantees.admin import DATE_FIELD_OVERRIDES, BranchScopedAdmin, ReadOnlyAdminMixin
+from guarantees.admin import DATE_FIELD_OVERRIDES, BranchScopedAdmin, ReadOnlyAdminMixin, staff_branch_id
 from guarantees.errors import GuaranteeError
 from guarantees.fields import BusinessDateField, YenField
 from guarantees.formatting import yen
-from guarantees.models import GuaranteeKind, Orderer
+from guarantees.models import Branch, GuaranteeKind, Orderer
 
 from . import selectors, services
 from .forms import DateInput, FeePaymentForm, RefuseForm, ReturnForm
@@ -42,6 +43,117 @@ from .pdf import fee_statement_available
 from .views import document_response
 
 State = Application.State
+
+# The desk shows this many applications at most (oldest first); the list filters find the rest.
+DESK_LIMIT = 50
+
+# Amount fields of the read-only application page and the display that replaces each.
+YEN_FIELDS = {
+    name: f"{name}_yen"
+    for name in (
+        "contract_amount_total",
+        "contract_amount_target",
+        "guarantee_amount",
+        "progress_amount",
+        "fee_base",
+        "fee_discount",
+        "fee_amount",
+        "fee_paid_amount",
+    )
+}
+
+
+def yen_text(amount: int | None) -> str:
+    """``2172720000`` → ``2,172,720,000円`` (a dash when there is no amount)."""
+    return "-" if amount is None else f"{yen(amount)}円"
+
+
+@dataclass(frozen=True)
+class DeskAction:
+    name: str
+    button: Any  # the label of the button on the desk and on the confirmation page
+    danger: bool = False
+
+
+ACTIONS = {
+    action.name: action
+    for action in [
+        DeskAction("review", gettext_lazy("審査を開始する")),
+        DeskAction("approve", gettext_lazy("承認する")),
+        DeskAction("return", gettext_lazy("差し戻す")),
+        DeskAction("refuse", gettext_lazy("謝絶する"), danger=True),
+        DeskAction("fee", gettext_lazy("保証料の入金を記録する")),
+        DeskAction("issue", gettext_lazy("発行する")),
+    ]
+}
+
+
+def available_actions(application: Application) -> list[DeskAction]:
+    """The actions a reviewing clerk may take on ``application`` now, in the order of the work."""
+    if application.state == State.SUBMITTED:
+        names = ["review"]
+    elif application.state == State.IN_REVIEW:
+        names = ["approve", "return", "refuse"]
+    elif application.state == State.AWAITING_FEE:
+        names = ["issue"] if application.fee_is_paid else ["fee"]
+    else:
+        names = []
+    return [ACTIONS[name] for name in names]
+
+
+def consequences(application: Application, name: str) -> list[str]:
+    """What pressing the action's button will do, in the clerk's words, amounts with 円."""
+    fee = yen_text(application.fee_amount)
+    new = application.purpose == Application.Purpose.NEW
+    if name == "review":
+        return [
+            _("状態を「審査中」にします。"),
+            _("保証契約者に審査を開始したことをメールでお知らせします。"),
+        ]
+    if name == "approve":
+        if application.fee_amount:
+            return [
+                _("この申込を承認し、状態を「保証料入金待ち」にします。"),
+                _("保証契約者に保証料 %(fee)s のお支払いをメールでお願いします。") % {"fee": fee},
+                _("発行は、保証料の入金を記録した後です。"),
+            ]
+        return [
+            _("この申込を承認し、直ちに保証契約に反映します（保証料はありません）。"),
+            _("保証契約者に結果をメールでお知らせします。"),
+        ]
+    if name == "return":
+        return [
+            _("申込を保証契約者に差し戻し、状態を「差戻し」にします。"),
+            _(
+                "下のコメントを保証契約者にメールで送り、申込画面にも表示します。保証契約者は修正して再申込できます。"
+            ),
+        ]
+    if name == "refuse":
+        return [
+            _("この申込を謝絶し、状態を「謝絶」にします。この申込は再申込できません。"),
+            _("下の理由を保証契約者にメールでお知らせします。"),
+        ]
+    if name == "fee":
+        return [
+            _("保証料 %(fee)s の入金を記録します。入金額は保証料と一致している必要があります。")
+            % {"fee": fee},
+            _("状態は「入金済・発行待ち」になります。メールは送りません。"),
+        ]
+    if name == "issue":
+        if new:
+            return [
+                _("保証契約番号を採番し、保証契約を締結します（保証金額 %(amount)s）。")
+                % {"amount": yen_text(application.guarantee_amount)},
+                _("電子証書（第1版）と認証キーを発行します。取り消すことはできません。"),
+                _("保証契約者に発行をメールでお知らせします。"),
+            ]
+        target = application.target_guarantee
+        number = target.number if target is not None else "-"
+        return [
+            _("保証契約 %(number)s に下の変更を反映します。") % {"number": number},
+            _("保証契約者に結果をメールでお知らせします。"),
+        ]
+    return []
 
 
 class ApplicationTransitionInline(admin.TabularInline):
@@ -100,6 +212,38 @@ class ApplicationAdmin(BranchScopedAdmin):
     def fee_display(self, obj: Application) -> str:
         return yen(obj.fee_amount)
 
+    @admin.display(description=gettext_lazy("請負金額(総額)"))
+    def contract_amount_total_yen(self, obj: Application) -> str:
+        return yen_text(obj.contract_amount_total)
+
+    @admin.display(description=gettext_lazy("請負金額(対象額)"))
+    def contract_amount_target_yen(self, obj: Application) -> str:
+        return yen_text(obj.contract_amount_target)
+
+    @admin.display(description=gettext_lazy("保証金額"))
+    def guarantee_amount_yen(self, obj: Application) -> str:
+        return yen_text(obj.guarantee_amount)
+
+    @admin.display(description=gettext_lazy("出来高"))
+    def progress_amount_yen(self, obj: Application) -> str:
+        return yen_text(obj.progress_amount)
+
+    @admin.display(description=gettext_lazy("保証料（割引前）"))
+    def fee_base_yen(self, obj: Application) -> str:
+        return yen_text(obj.fee_base)
+
+    @admin.display(description=gettext_lazy("e-Net割引"))
+    def fee_discount_yen(self, obj: Application) -> str:
+        return yen_text(obj.fee_discount)
+
+    @admin.display(description=gettext_lazy("保証料"))
+    def fee_amount_yen(self, obj: Application) -> str:
+        return yen_text(obj.fee_amount)
+
+    @admin.display(description=gettext_lazy("入金額"))
+    def fee_paid_amount_yen(self, obj: Application) -> str:
+        return yen_text(obj.fee_paid_amount)
+
     @admin.display(description=gettext_lazy("書類"))
     def document_links(self, obj: Application) -> str:
         return format_html_join(
@@ -128,7 +272,7 @@ class ApplicationAdmin(BranchScopedAdmin):
         return format_html('<a href="{}">{}</a>', url, _("PDFをダウンロード"))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f.name for f in Application._meta.fields if f.name != "id"] + [
+        return [YEN_FIELDS.get(f.name, f.name) for f in Application._meta.fields if f.name != "id"] + [
             "document_links",
             "fee_statement_link",
         ]
@@ -145,8 +289,51 @@ class ApplicationAdmin(BranchScopedAdmin):
         extra_context = {
             **(extra_context or {}),
             "can_review": request.user.has_perm("applications.review_application"),
+            # Every field is read-only: the record changes through its actions, never through 保存.
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "show_delete": False,
         }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        # Every field is read-only; amounts read as on the desk (2,172,720,000円, not 2172720000).
+        return self.get_readonly_fields(request, obj)
+
+    # --- The review desk -----------------------------------------------------------------------
+    def desk_view(self, request: HttpRequest) -> HttpResponse:
+        """審査デスク: every application waiting for the clerk's branch, each with its documents, the
+        fee, the change before → after and the actions that apply now."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        branch_id = staff_branch_id(request)
+        branches = Branch.objects.order_by("code") if branch_id is None else Branch.objects.none()
+        chosen = request.GET.get("branch", "")
+        if branch_id is None and chosen.isdigit():
+            branch_id = int(chosen)
+        applications = list(selectors.review_desk(branch_id=branch_id)[:DESK_LIMIT])
+        can_review = request.user.has_perm("applications.review_application")
+        entries = [
+            {
+                "application": application,
+                "changes": selectors.change_before_after(application=application),
+                "actions": available_actions(application) if can_review else [],
+            }
+            for application in applications
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("審査デスク"),
+            "opts": self.model._meta,
+            "entries": entries,
+            "branches": branches,
+            "chosen_branch": chosen,
+            "own_branch": getattr(request.user, "branch", None) if staff_branch_id(request) else None,
+            "limit": DESK_LIMIT,
+            "can_review": can_review,
+        }
+        return TemplateResponse(request, "admin/applications/application/desk.html", context)
 
     # --- Per-object actions --------------------------------------------------------------------
     def get_urls(self) -> list[Any]:
@@ -160,6 +347,7 @@ class ApplicationAdmin(BranchScopedAdmin):
             ("issue", self.issue_view),
         ]
         return [
+            path("desk/", wrap(self.desk_view), name="applications_application_desk"),
             *[
                 path(f"<int:pk>/{name}/", wrap(view), name=f"applications_application_{name}")
                 for name, view in actions
@@ -192,6 +380,7 @@ class ApplicationAdmin(BranchScopedAdmin):
         action: Callable[[Application, User, dict[str, Any]], Application],
         done: str,
         initial: dict[str, Any] | None = None,
+        name: str,
     ) -> HttpResponse:
         application = self._reviewable(request, pk)
         form = form_class(request.POST if request.method == "POST" else None, initial=initial)
@@ -204,17 +393,25 @@ class ApplicationAdmin(BranchScopedAdmin):
                 else:
                     form.add_error(None, exc.message)
             else:
-                self.message_user(request, done, messages.SUCCESS)
+                self.message_user(request, f"#{application.pk} {done}", messages.SUCCESS)
+                if request.GET.get("from") == "desk":
+                    return HttpResponseRedirect(reverse("admin:applications_application_desk"))
                 return HttpResponseRedirect(reverse("admin:applications_application_change", args=[pk]))
+        action_info = ACTIONS[name]
         context = {
             **self.admin_site.each_context(request),
             "title": title,
             "subtitle": str(application),
             "opts": self.model._meta,
             "original": application,
+            "application": application,
             "form": form,
+            "consequences": consequences(application, name),
+            "changes": selectors.change_before_after(application=application),
+            "submit_label": action_info.button,
+            "danger": action_info.danger,
         }
-        return TemplateResponse(request, "admin/portal/action_form.html", context)
+        return TemplateResponse(request, "admin/applications/application/action_confirm.html", context)
 
     def review_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         return self._run(
@@ -224,6 +421,7 @@ class ApplicationAdmin(BranchScopedAdmin):
             form_class=EmptyForm,
             action=lambda a, u, d: services.application_review_start(application=a, clerk=u),
             done=_("審査を開始しました。"),
+            name="review",
         )
 
     def approve_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -234,6 +432,7 @@ class ApplicationAdmin(BranchScopedAdmin):
             form_class=EmptyForm,
             action=lambda a, u, d: services.application_approve(application=a, clerk=u),
             done=_("承認しました。"),
+            name="approve",
         )
 
     def return_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -244,6 +443,7 @@ class ApplicationAdmin(BranchScopedAdmin):
             form_class=ReturnForm,
             action=lambda a, u, d: services.application_return(application=a, clerk=u, comment=d["comment"]),
             done=_("差し戻しました。"),
+            name="return",
         )
 
     def refuse_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -254,6 +454,7 @@ class ApplicationAdmin(BranchScopedAdmin):
             form_class=RefuseForm,
             action=lambda a, u, d: services.application_refuse(application=a, clerk=u, reason=d["comment"]),
             done=_("謝絶しました。"),
+            name="refuse",
         )
 
     def fee_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -267,6 +468,7 @@ class ApplicationAdmin(BranchScopedAdmin):
                 application=a, clerk=u, amount=d["amount"], paid_on=d["paid_on"]
             ),
             done=_("入金を記録しました。"),
+            name="fee",
             initial={"paid_on": timezone.localdate()},
         )
 
@@ -278,6 +480,7 @@ class ApplicationAdmin(BranchScopedAdmin):
             form_class=EmptyForm,
             action=lambda a, u, d: services.application_issue(application=a, clerk=u),
             done=_("発行しました。"),
+            name="issue",
         )
 
     def fee_statement_view(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -36,15 +36,23 @@ def _date(label: Any, **kwargs: Any) -> forms.DateField:
 
 
 class KindStepForm(forms.Form):
-    branch = forms.ModelChoiceField(label=_("取扱支店"), queryset=Branch.objects.all(), required=False)
+    branch = forms.ModelChoiceField(
+        label=_("取扱支店"), queryset=Branch.objects.all(), required=False, empty_label=_("選択してください")
+    )
     orderer = forms.ModelChoiceField(
         label=_("発注者"), queryset=Orderer.objects.all(), required=False, widget=forms.RadioSelect
     )
     parent_guarantee = forms.ModelChoiceField(
-        label=_("元の前払金保証"), queryset=Guarantee.objects.none(), required=False
+        label=_("元の前払金保証"),
+        queryset=Guarantee.objects.none(),
+        required=False,
+        empty_label=_("選択してください"),
     )
     parent_application = forms.ModelChoiceField(
-        label=_("同時に申し込む前払金保証の申込"), queryset=Application.objects.none(), required=False
+        label=_("同時に申し込む前払金保証の申込"),
+        queryset=Application.objects.none(),
+        required=False,
+        empty_label=_("選択してください"),
     )
     advance_planned = forms.BooleanField(label=_("前払金の請求を予定している"), required=False)
 
@@ -121,9 +129,16 @@ def normalize_account_number(value: str) -> str:
 
 
 class AccountStepForm(forms.Form):
-    bank = forms.ModelChoiceField(label=_("預託金融機関"), queryset=Bank.objects.all(), required=False)
+    bank = forms.ModelChoiceField(
+        label=_("預託金融機関"),
+        queryset=Bank.objects.all(),
+        required=False,
+        empty_label=_("選択してください"),
+    )
     account_type = forms.ChoiceField(
-        label=_("預金種目"), choices=[("", "---------"), *Application.AccountType.choices], required=False
+        label=_("預金種目"),
+        choices=[("", _("選択してください")), *Application.AccountType.choices],
+        required=False,
     )
     account_number = forms.CharField(label=_("口座番号（7桁）"), max_length=20, required=False)
     account_holder = forms.CharField(label=_("口座名義"), max_length=100, required=False)

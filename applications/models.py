@@ -17,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from guarantees.formatting import slash_time
 from guarantees.models import Bank, Branch, Contractor, Guarantee, GuaranteeKind, Orderer
 
+# 保証料入金待ち once the payment is recorded: the application now waits for 発行.
+FEE_PAID_LABEL = _("入金済・発行待ち")
+
 
 class Application(models.Model):
     class Purpose(models.TextChoices):
@@ -217,6 +220,8 @@ class Application(models.Model):
             return str(_("変更済"))
         if self.state == self.State.ISSUED and self.purpose == self.Purpose.CANCEL:
             return str(_("解約済"))
+        if self.state == self.State.AWAITING_FEE and self.fee_is_paid:
+            return str(FEE_PAID_LABEL)
         return str(self.get_state_display())
 
     @property
@@ -277,6 +282,14 @@ class ApplicationTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} {slash_time(self.created_at)}"
+
+    @property
+    def state_label(self) -> str:
+        """The state the step left the application in, as a person reads it: once the fee is
+        recorded the application waits for 発行, no longer for the payment."""
+        if self.event == self.Event.FEE_RECORDED:
+            return str(FEE_PAID_LABEL)
+        return str(self.get_to_state_display())
 
 
 def _document_path(instance: ApplicationDocument, filename: str) -> str:

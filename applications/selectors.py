@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from guarantees.models import Guarantee, GuaranteeKind, Orderer
@@ -37,14 +39,14 @@ def application_last_return(*, application: Application) -> ApplicationTransitio
 
 
 def orderer_search(*, term: str) -> list[Orderer]:
+    """The orderers whose name contains ``term``; a blank term lists the orderers from the start of
+    the list. At most ``ORDERER_SEARCH_LIMIT`` + 1 rows: the extra one tells the page that there are
+    more and the contractor should narrow the search (never every orderer on one page)."""
     term = term.strip()
-    if not term:
-        return []
-    return list(
-        Orderer.objects.filter(Q(title__contains=term) | Q(organisation__contains=term)).order_by(
-            "organisation", "title"
-        )[:ORDERER_SEARCH_LIMIT]
-    )
+    orderers = Orderer.objects.all()
+    if term:
+        orderers = orderers.filter(Q(title__contains=term) | Q(organisation__contains=term))
+    return list(orderers.order_by("organisation", "title", "id")[: ORDERER_SEARCH_LIMIT + 1])
 
 
 def guarantees_changeable_by(*, user: User, today: dt.date) -> QuerySet[Guarantee]:
@@ -144,3 +146,72 @@ def advance_balance(*, guarantee: Guarantee) -> int:
     """What remains of the advance: the advance less every withdrawal requested so far."""
     withdrawn = WithdrawalRequest.objects.filter(guarantee=guarantee).aggregate(total=Sum("total"))["total"]
     return guarantee.guarantee_amount - (withdrawn or 0)
+
+
+# --- The clerk's review desk ---------------------------------------------------------------------
+
+DESK_STATES = (
+    Application.State.SUBMITTED,
+    Application.State.IN_REVIEW,
+    Application.State.AWAITING_FEE,
+)
+
+
+def review_desk(*, branch_id: int | None) -> QuerySet[Application]:
+    """The applications waiting for a clerk of ``branch_id`` (every branch for head office): 申込済,
+    審査中 and 保証料入金待ち, oldest submission first, with what the desk shows in a fixed number of
+    queries (documents prefetched)."""
+    return (
+        review_queue(branch_id=branch_id)
+        .filter(state__in=DESK_STATES)
+        .select_related("contractor", "orderer", "branch", "target_guarantee")
+        .prefetch_related("documents")
+        .order_by("submitted_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    """One line of a change application as the clerk reads it: 保証金額 145,670,000円 → 160,000,000円."""
+
+    label: str
+    before: str
+    after: str
+
+
+def _yen_text(amount: int | None) -> str:
+    return "-" if amount is None else f"{amount:,}円"
+
+
+def _date_text(day: dt.date | None) -> str:
+    return "-" if day is None else f"{day:%Y/%m/%d}"
+
+
+def change_before_after(*, application: Application) -> list[ChangeLine]:
+    """What a change or 解約 application would change on its guarantee, before → after; only the
+    values the application sets and that differ from the guarantee's."""
+    target = application.target_guarantee
+    if target is None:
+        return []
+    if application.purpose == Application.Purpose.CANCEL:
+        return [ChangeLine(str(_("状態")), str(target.get_status_display()), str(_("解約")))]
+    amounts = [
+        (_("保証金額"), target.guarantee_amount, application.guarantee_amount),
+        (_("請負金額(総額)"), target.contract_amount_total, application.contract_amount_total),
+        (_("請負金額(対象額)"), target.contract_amount_target, application.contract_amount_target),
+    ]
+    dates = [
+        (_("工期末日"), target.construction_end_date, application.construction_end),
+        (_("保証期限"), target.guarantee_period_end, application.guarantee_period_end),
+    ]
+    lines = [
+        ChangeLine(str(label), _yen_text(before), _yen_text(after))
+        for label, before, after in amounts
+        if after is not None and after != before
+    ]
+    lines += [
+        ChangeLine(str(label), _date_text(before), _date_text(after))
+        for label, before, after in dates
+        if after is not None and after != before
+    ]
+    return lines

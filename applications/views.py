@@ -24,6 +24,7 @@ from guarantees.fields import normalize_yen
 from guarantees.models import Guarantee, GuaranteeKind, Orderer
 
 from . import forms, rules, selectors, services
+from .errors import ApplicationError
 from .models import AdvanceUsePlan, Application, ApplicationDocument, PayoutMethod, UseCategory
 from .pdf import fee_statement_available
 
@@ -84,6 +85,16 @@ def _step_context(application: Application, current: str) -> dict[str, Any]:
     }
 
 
+def step_problems(application: Application, step: str) -> list[ApplicationError]:
+    """What the submission would refuse among the fields of ``step`` (the rules of
+    ``applications.rules``, so that a step never lets through what 確認 refuses)."""
+    return [
+        problem
+        for problem in rules.submission_problems(application, today=timezone.localdate())
+        if problem.step == step
+    ]
+
+
 def _form_error(form: Any, error: GuaranteeError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
@@ -122,8 +133,14 @@ def _step_form(application: Application, step: str, request: HttpRequest) -> tup
     extra: dict[str, Any] = {}
     if step == rules.STEP_KIND:
         term = request.GET.get("q", "")
-        results = selectors.orderer_search(term=term)
-        extra = {"orderer_term": term, "orderer_results": results}
+        found = selectors.orderer_search(term=term)
+        results = found[: selectors.ORDERER_SEARCH_LIMIT]
+        extra = {
+            "orderer_term": term,
+            "orderer_results": results,
+            "orderer_more": len(found) > len(results),
+            "orderer_limit": selectors.ORDERER_SEARCH_LIMIT,
+        }
         initial = {
             "branch": application.branch_id,
             "orderer": application.orderer_id,
@@ -179,7 +196,14 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             if "save_only" in request.POST:
                 messages.success(request, _("下書きを保存しました。"))
                 return redirect(step_url(application, step))
-            return redirect(step_url(application, _next_step(application, step)))
+            # 「保存して次へ」: the draft is saved either way; this step's own fields must pass the
+            # rules the submission applies before the contractor moves on.
+            problems = step_problems(application, step)
+            if not problems:
+                return redirect(step_url(application, _next_step(application, step)))
+            for problem in problems:
+                _form_error(form, problem)
+            extra["saved_with_problems"] = True
     context = {**_step_context(application, step), **extra, "form": form}
     if application.state == Application.State.RETURNED:
         context["last_return"] = selectors.application_last_return(application=application)

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuthkeysConfig(AppConfig):
     name = "authkeys"
-    verbose_name = _("認証キー")
+    verbose_name = pgettext_lazy("複数形", "認証キー")

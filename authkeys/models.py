@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuthKey(models.Model):
@@ -29,7 +30,8 @@ class AuthKey(models.Model):
 
     class Meta:
         verbose_name = _("認証キー")
-        verbose_name_plural = _("認証キー")
+        # Japanese has one form; English needs "keys" for the admin's lists only (msgctxt 複数形).
+        verbose_name_plural = pgettext_lazy("複数形", "認証キー")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(

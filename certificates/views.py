@@ -1,4 +1,5 @@
-"""Contractors' screens: 保証工事一覧 (the home page), the certificate screen, its print page, the manual."""
+"""Contractors' screens: 保証工事一覧 (the home page), the certificate screen, its print page, the manual
+and the page on checking the PDFs' signature."""
 
 from __future__ import annotations
 
@@ -124,3 +125,9 @@ def certificate_print(request: HttpRequest, number: str, version: int | None = N
 def manual(request: HttpRequest) -> HttpResponse:
     """マニュアル: how to use these screens. Public, so that it helps before logging in too."""
     return render(request, "certificates/manual.html")
+
+
+def signature_help(request: HttpRequest) -> HttpResponse:
+    """電子署名の確かめ方: what the PDFs' signature proves and how to check it and the receipt's
+    SHA-256. Public: orderers read it from the verification receipt, without an account."""
+    return render(request, "certificates/signature_help.html")

@@ -20,6 +20,9 @@ PUBLIC_URL_NAMES: dict[str, str] = {
     "accounts:password_reset_confirm": "the link in the reset mail; valid only with its signed token",
     "accounts:password_reset_complete": "says the password was reset",
     "certificates:manual": "the help page for the screens, readable before logging in",
+    "certificates:signature_help": (
+        "how to check the PDFs' signature and the receipt's SHA-256; orderers read it without an account"
+    ),
     "verification:verify": "orderers verify a certificate with its number and key, without an account",
     "verification:result": "the verified result, opened only with a signed, expiring token (410 otherwise)",
     "api:verifications": "orderers' e-contract systems verify certificates (limited like the page)",

@@ -172,6 +172,12 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+# Amounts on a registered guarantee's page read 2,172,720,000円 (the display replacing each field).
+GUARANTEE_YEN_FIELDS = {
+    name: f"{name}_yen" for name in ("contract_amount_total", "contract_amount_target", "guarantee_amount")
+}
+
+
 class GuaranteeRegisterForm(forms.ModelForm):
     """Registration of a concluded guarantee; the number is allocated by the service."""
 
@@ -276,8 +282,39 @@ class GuaranteeAdmin(BranchScopedAdmin):
         # After registration, amounts and dates change only through 変更 (which decides on a new
         # certificate version); the rest of the record through its own actions.
         # 状態 is shown as a person reads it (保証期間満了 follows from the date), not as stored.
-        fields = [f.name for f in Guarantee._meta.fields if f.name != "id"]
-        return ["status_display" if name == "status" else name for name in fields] + ["certificate_links"]
+        shown = {"status": "status_display", **GUARANTEE_YEN_FIELDS}
+        return [shown.get(f.name, f.name) for f in Guarantee._meta.fields if f.name != "id"] + [
+            "certificate_links"
+        ]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        if obj is None:
+            return list(super().get_fields(request, obj))
+        return self.get_readonly_fields(request, obj)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        # A registered guarantee is read-only here (変更, 解約 and 取消 are its actions): no 保存.
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=gettext_lazy("請負金額(総額)"))
+    def contract_amount_total_yen(self, obj: Guarantee) -> str:
+        return f"{yen(obj.contract_amount_total)}円"
+
+    @admin.display(description=gettext_lazy("請負金額(対象額)"))
+    def contract_amount_target_yen(self, obj: Guarantee) -> str:
+        return f"{yen(obj.contract_amount_target)}円"
+
+    @admin.display(description=gettext_lazy("保証金額"))
+    def guarantee_amount_yen(self, obj: Guarantee) -> str:
+        return f"{yen(obj.guarantee_amount)}円"
 
     def save_model(self, request: HttpRequest, obj: Guarantee, form: Any, change: bool) -> None:
         if change:

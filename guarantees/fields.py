@@ -50,6 +50,13 @@ class YenField(forms.IntegerField):
 class YenInput(forms.TextInput):
     input_type = "text"
 
+    def format_value(self, value: Any) -> str | None:
+        """A stored amount is shown with separators (``40,000,000``); what a person typed is
+        shown back as typed, so a refused amount stays in its field to be corrected."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value:,}"
+        return super().format_value(value)
+
 
 YenField.widget = YenInput
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,7 +16,7 @@ from accounts.models import User
 from guarantees.admin import ReadOnlyAdminMixin
 from guarantees.models import Contractor
 
-from . import services
+from . import selectors, services
 from .models import (
     ChangeSubscription,
     KeySubmission,
@@ -109,18 +111,34 @@ class OrdererMailTemplateAdmin(admin.ModelAdmin):
 @admin.action(description=gettext_lazy("登録お知らせメールを今すぐ送る（お急ぎの方）"))
 def send_registration_notice_now(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Contractor]
-) -> None:
+) -> TemplateResponse | None:
+    """お急ぎ: first a page saying whom the notice goes to and how many certificates it announces;
+    the mail goes only once staff confirm there."""
     if not request.user.has_perm("notifications.add_noticerun"):
         modeladmin.message_user(request, _("登録お知らせを送る権限がありません。"), messages.ERROR)
-        return
+        return None
+    contractors = list(queryset.order_by("company_name", "id"))
+    if request.POST.get("confirmed") != "yes":
+        counts = selectors.pending_notice_counts(contractor_ids=[c.pk for c in contractors])
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": _("登録お知らせメールを今すぐ送る（お急ぎの方）"),
+            "opts": modeladmin.model._meta,
+            "rows": [(contractor, counts.get(contractor.pk, 0)) for contractor in contractors],
+            "total": sum(counts.values()),
+            "action": "send_registration_notice_now",
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/notifications/registration_notice_confirm.html", context)
     user = request.user if isinstance(request.user, User) else None
     total = 0
-    for contractor in queryset:
+    for contractor in contractors:
         run = services.registration_notice_run(
             trigger=NoticeRun.Trigger.STAFF, contractor=contractor, started_by=user
         )
         total += run.certificates
     modeladmin.message_user(request, _("%(count)d件の証書をお知らせしました。") % {"count": total})
+    return None
 
 
 # The contractor admin belongs to the guarantees app; the action is added to it from here, as the

@@ -6,8 +6,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models import CharField, Count, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat
+
+from certificates.models import Certificate
+from guarantees.models import Guarantee
 
 from .models import KeySubmission, NoticeRun, OutboxMessage
 
@@ -78,3 +81,18 @@ def outbox_oldest_unsent_at() -> dt.datetime | None:
         .values_list("created_at", flat=True)
         .first()
     )
+
+
+def pending_notice_counts(*, contractor_ids: Iterable[int]) -> dict[int, int]:
+    """How many electronic certificate versions of each contractor no registration notice has
+    announced yet: what staff's お急ぎ run would mail now."""
+    rows = (
+        Certificate.objects.filter(
+            medium=Guarantee.Medium.ELECTRONIC,
+            registration_notice_item__isnull=True,
+            guarantee__contractor_id__in=list(contractor_ids),
+        )
+        .values("guarantee__contractor_id")
+        .annotate(count=Count("id"))
+    )
+    return {row["guarantee__contractor_id"]: row["count"] for row in rows}

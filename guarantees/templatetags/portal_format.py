@@ -1,9 +1,12 @@
-"""Template filters for printed values: ``amount|yen``, ``day|wareki``, ``day|slashdate``, and the
-Japan-time ``moment|slashtime`` and ``moment|warekitime``."""
+"""Template filters for printed values: ``amount|yen``, ``day|wareki``, ``day|slashdate``, the
+Japan-time ``moment|slashtime`` and ``moment|warekitime``; and ``{% portal_url "name" %}``, a page's
+full address for documents printed on paper."""
 
 import datetime as dt
 
 from django import template
+from django.conf import settings
+from django.urls import reverse
 
 from guarantees import formatting
 from guarantees.models import Guarantee
@@ -43,3 +46,9 @@ def warekitime(moment: dt.datetime | None, arg: str = "") -> str:
 def guarantee_state(guarantee: Guarantee) -> StatusBanner:
     """``{% with state=guarantee|guarantee_state %}``: 有効 / 保証期間満了 / 解約 / 取消, today in Japan."""
     return guarantee_status(guarantee)
+
+
+@register.simple_tag
+def portal_url(name: str, *args: object) -> str:
+    """The full address of a portal page (``PORTAL_BASE_URL`` + its path), for a PDF or a mail."""
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=args or None)

@@ -213,3 +213,18 @@ def test_the_audit_trail_is_read_only(staff_client):
     assert (
         staff_client.post(reverse("admin:guarantees_auditevent_delete", args=[event.pk])).status_code == 403
     )
+
+
+def test_a_registered_guarantees_page_is_read_only_without_save_and_shows_amounts_in_yen(staff_client):
+    guarantee = Guarantee.objects.get(number="1070000473")
+    page = staff_client.get(
+        reverse("admin:guarantees_guarantee_change", args=[guarantee.pk])
+    ).content.decode()
+    assert 'name="_save"' not in page
+    assert 'name="_continue"' not in page
+    assert "2,172,720,000円" in page
+    assert "616,296,000円" in page
+    assert "145,670,000円" in page
+    assert "2172720000" not in page
+    # the actions stay where they were
+    assert reverse("admin:guarantees_guarantee_amend", args=[guarantee.pk]) in page

@@ -98,7 +98,8 @@ def test_a_contractor_applies_a_clerk_issues_and_an_orderer_verifies_the_key(
         admin.click(f".object-tools >> text={action}")
         for name, value in fill.items():
             admin.fill(f"[name={name}]", value)
-        admin.click("input[type=submit][value='実行する']")
+        expect(admin.locator(".confirm-box")).to_contain_text("この操作で次のことを行います")
+        admin.click(".confirm-actions button[type=submit]")
         admin.wait_for_url(re.compile(r"/change/$"))
     admin.screenshot(path=str(ARTIFACTS / "02-admin-issued.png"), full_page=True)
     application = Application.objects.select_related("guarantee").get(pk=application_id)

@@ -354,15 +354,38 @@ def test_change_and_cancellation_screens_render_and_create_drafts(client, user_a
     assert Application.objects.filter(target_guarantee=guarantee).count() == 2
 
 
-def test_the_orderer_step_lists_only_found_orderers_even_after_an_error(client, draft, user_a):
+def test_the_orderer_step_lists_a_limited_page_of_orderers_even_after_an_error(client, draft, user_a):
+    from applications.selectors import ORDERER_SEARCH_LIMIT
     from tests.factories import OrdererFactory
 
-    others = [OrdererFactory() for _ in range(3)]
+    # given more orderers than one page holds
+    others = [OrdererFactory() for _ in range(ORDERER_SEARCH_LIMIT + 5)]
     _login(client, user_a)
+    # when the step is posted with a bad branch (nothing searched)
     response = client.post(reverse("applications:step", args=[draft.pk, "kind"]), {"branch": "999999"})
     page = response.content.decode()
+    # then the orderers are listed, one page of them (never all), with a hint to narrow the search
     assert response.status_code == 200
-    assert all(other.title not in page for other in others)
+    radios = page.count('name="orderer"')
+    assert ORDERER_SEARCH_LIMIT <= radios <= ORDERER_SEARCH_LIMIT + 1  # the page, and the chosen one
+    assert sum(other.title in page for other in others) < len(others)
+    assert "絞り込んでください" in page
+
+
+def test_a_blank_orderer_search_lists_the_orderers_and_a_term_narrows_them(client, draft, user_a):
+    from tests.factories import OrdererFactory
+
+    kagoshima = OrdererFactory(title="鹿児島県知事", organisation="鹿児島県")
+    _login(client, user_a)
+    url = reverse("applications:step", args=[draft.pk, "kind"])
+    blank = client.get(url, {"q": ""}).content.decode()
+    narrowed = client.get(url, {"q": "鹿児島"}).content.decode()
+    nothing = client.get(url, {"q": "存在しない発注者"}).content.decode()
+    assert "鹿児島県知事" in blank
+    assert draft.orderer.title in blank
+    assert "鹿児島県知事" in narrowed
+    assert f'value="{kagoshima.pk}"' in narrowed
+    assert "該当する発注者がありません。" in nothing
 
 
 def test_the_review_queue_does_not_grow_in_queries_with_rows(

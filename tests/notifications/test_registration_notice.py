@@ -234,12 +234,25 @@ def test_staff_send_one_contractors_notice_at_once_for_those_in_a_hurry(
         mine = issue_guarantee(contractor=contractor_a, orderer=orderer)
         issue_guarantee(contractor=contractor_b, orderer=orderer)
 
-    # when staff send A's notice from the contractor admin at 11:00
+    # when staff choose お急ぎ for A from the contractor admin at 11:00
     client.force_login(head_office)
+    chosen = {"action": "send_registration_notice_now", "_selected_action": [contractor_a.pk]}
+    with time_machine.travel(at(1, 11), tick=False):
+        asked = client.post(reverse("admin:guarantees_contractor_changelist"), chosen)
+    # then a page first says what will be sent, and nothing is sent yet
+    send_all()
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    assert "この操作で次のことを行います" in page
+    assert "お知らせする証書は合計 1 件です" in page
+    assert contractor_a.display_name in page
+    assert announced_numbers() == []
+    assert smtp_mail.handler.received == []
+
+    # when staff confirm there
     with time_machine.travel(at(1, 11), tick=False):
         response = client.post(
-            reverse("admin:guarantees_contractor_changelist"),
-            {"action": "send_registration_notice_now", "_selected_action": [contractor_a.pk]},
+            reverse("admin:guarantees_contractor_changelist"), {**chosen, "confirmed": "yes"}
         )
     send_all()
 
