@@ -17,16 +17,16 @@ MANAGE := $(VENV_PY) manage.py
 
 # Debian packages the portal needs at run time (WeasyPrint's fast font subsetting, gettext for the
 # catalogues) and for the tests (Debian's chromium, Playwright never downloads a browser; a private
-# redis-server the fault tests stop and pause, never the shared one).
+# redis-server the fault tests stop and pause, never the shared one; faketime for make pytest-shifted).
 APT_RUN := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext
-APT_TEST := chromium fonts-ipafont-gothic fonts-noto-color-emoji redis-server
+APT_TEST := chromium fonts-ipafont-gothic fonts-noto-color-emoji redis-server faketime
 # The load generator of make bench (wrk against gunicorn on loopback).
 APT_BENCH := wrk
 
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: deploy-check audit prod prod-smoke help setup setup-test apt-run apt-test apt-bench npm-test run test test-db lint typecheck checks pytest bench messages clean
+.PHONY: pytest-shifted audit-offline deploy-check audit prod prod-smoke help setup setup-test apt-run apt-test apt-bench npm-test run test test-db lint typecheck checks pytest bench messages clean
 
 help:
 	@echo "make run    start the portal with demo data at http://127.0.0.1:8000/"
@@ -99,14 +99,42 @@ pytest: setup-test
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) create_signing_pair
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) .venv/bin/pytest $(PYTEST_ARGS)
 
+# The suite again on another day: Debian's faketime shifts the clock of the pytest process (and of
+# what it starts: the Celery worker, chromium) and of nothing else; PostgreSQL and Redis keep the
+# real time. By default 400 days ahead at 15:30 UTC, which is 00:30 of the next day in Japan, so
+# every fixed date of a fixture is long past and Japan's date is not UTC's. Any clock works:
+#   make pytest-shifted SHIFTED_CLOCK="2028-01-07 06:59:59"   (15:59:59 in Japan, just before 16:00)
+# A redis-server a test starts keeps the real clock (scripts/realclock/), as the shared one does.
+# Only tests marked realclock (timing decided by a service's own clock) stay out. The monotonic
+# clock is shifted too: FAKETIME_DONT_FAKE_MONOTONIC=1 makes time.sleep fail with EINVAL.
+SHIFTED_CLOCK ?= $(shell date -u -d '+400 days' '+%Y-%m-%d') 15:30:00
+SHIFTED_ARGS ?= -q -p no:randomly
+pytest-shifted: setup-test
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) create_signing_pair
+	@echo "pytest under faketime, clock starting at $(SHIFTED_CLOCK) UTC"
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) TZ=UTC PATH="$(CURDIR)/scripts/realclock:$$PATH" \
+		faketime "$(SHIFTED_CLOCK)" .venv/bin/pytest -m "not realclock" -p no:cacheprovider $(SHIFTED_ARGS)
+
 deploy-check: .venv/.synced
 	export SECURE_SSL_REDIRECT=true && source scripts/prod-env.sh && $(MANAGE) check --deploy --fail-level WARNING
 
-# Known vulnerabilities in the locked dependencies. Fails on a finding; a package the advisory
-# service cannot look up is reported as not audited (see docs/deploy.md).
+# Known vulnerabilities in the locked dependencies, on a network that reaches PyPI's advisory
+# service. Fails on a finding, and fails loudly when any package could not be audited (pip-audit
+# itself counts those as "skipped" and still says "No known vulnerabilities found").
 audit: .venv/.synced
+	@mkdir -p var && rm -f var/audit.json
 	$(UV) export --frozen --format requirements-txt --no-emit-project --quiet > var/requirements-audit.txt
-	.venv/bin/pip-audit --requirement var/requirements-audit.txt --disable-pip --no-deps --progress-spinner off
+	-.venv/bin/pip-audit --requirement var/requirements-audit.txt --disable-pip --no-deps --progress-spinner off \
+		--format json --output var/audit.json
+	$(VENV_PY) scripts/audit-report.py var/audit.json
+
+# What make test checks of the dependencies without a network, and says so: uv.lock matches
+# pyproject.toml, and the installed packages are the locked ones and compatible with each other.
+audit-offline: .venv/.synced
+	$(UV) lock --check --offline
+	$(UV) pip check --python $(VENV_PY)
+	@echo "Dependencies: uv.lock matches pyproject.toml; the installed packages are compatible."
+	@echo "NOT checked by make test: known vulnerabilities (run make audit where PyPI is reachable)."
 
 prod: setup
 	bash scripts/prod.sh
@@ -114,7 +142,7 @@ prod: setup
 prod-smoke: setup
 	bash scripts/prod-smoke.sh
 
-test: setup-test lint typecheck checks deploy-check audit pytest prod-smoke
+test: setup-test lint typecheck checks deploy-check audit-offline pytest pytest-shifted prod-smoke
 
 # ReportLab (the PDF baseline) is in the bench dependency group only.
 bench: setup apt-bench

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guarantees.formatting import slash_time
 from guarantees.models import Bank, Branch, Contractor, Guarantee, GuaranteeKind, Orderer
 
 # 保証料入金待ち once the payment is recorded: the application now waits for 発行.
@@ -281,7 +282,7 @@ class ApplicationTransition(models.Model):
         indexes = [models.Index(fields=["application", "created_at"], name="transition_application_time")]
 
     def __str__(self) -> str:
-        return f"{self.get_event_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_event_display()} {slash_time(self.created_at)}"
 
     @property
     def state_label(self) -> str:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import contractor_required
 from guarantees.errors import GuaranteeError
 from guarantees.models import Guarantee
+from guarantees.status import guarantee_status
 
 from .keys import normalize_contract_number
 from .services import authkey_reveal
@@ -49,13 +49,14 @@ def authkey_display(request: HttpRequest, number: str) -> HttpResponse:
             key = authkey_reveal(guarantee=guarantee, user=request.user)  # type: ignore[arg-type]
         except GuaranteeError as exc:  # the key was revoked between the lookup and the reveal
             raise Http404 from exc
+    status = guarantee_status(guarantee)
     return render(
         request,
         "authkeys/authkey_display.html",
         {
             "guarantee": guarantee,
             "key": key,
-            "status_label": guarantee.display_status(today=timezone.localdate()),
-            "in_force": guarantee.is_in_force(today=timezone.localdate()),
+            "status_label": status.label,
+            "in_force": status.in_force,
         },
     )

@@ -40,6 +40,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from guarantees.models import Guarantee, GuaranteeKind
+from guarantees.status import certificate_status, version_note
 
 from .models import Certificate, CertificateDocument
 
@@ -306,21 +307,20 @@ def authkey_notice_pdf(*, guarantee: Guarantee, key: str, printed_at: dt.datetim
 def verification_receipt_pdf(
     *, certificate: Certificate, verified_at: dt.datetime, verification_id: int | None = None
 ) -> bytes:
-    """What an orderer verified: the certificate version, its status then, and when."""
-    guarantee = Guarantee.objects.only("status").get(pk=certificate.guarantee_id)  # its status now
-    latest_version = (
-        Certificate.objects.filter(guarantee_id=certificate.guarantee_id)
-        .order_by("-version")
-        .values_list("version", flat=True)
-        .first()
-    )
+    """What an orderer verified: the certificate version, its status as the verify page reads it
+    when the receipt is printed (``guarantees.status``), and when it was verified."""
+    guarantee = Guarantee.objects.get(pk=certificate.guarantee_id)  # its status now
+    versions = list(Certificate.objects.filter(guarantee_id=certificate.guarantee_id).order_by("-version"))
+    banner = certificate_status(guarantee=guarantee, versions=versions)
+    latest_version = versions[0].version
     document = certificate_document(certificate=certificate)
     return render_pdf(
         "pdf/verification_receipt.html",
         {
             "certificate": certificate,
-            "status_label": guarantee.get_status_display(),
-            "is_active": guarantee.status == Guarantee.Status.ACTIVE,
+            "status_label": banner.label,
+            "version_note": version_note(shown=certificate.version, newest=latest_version),
+            "is_active": banner.in_force,
             "latest_version": latest_version,
             "is_latest": latest_version == certificate.version,
             "verified_at": timezone.localtime(verified_at),

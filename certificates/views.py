@@ -8,11 +8,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from accounts.decorators import contractor_required
+from guarantees.formatting import japan_today
 from guarantees.models import Contractor, Guarantee
+from guarantees.status import guarantee_status
 
 from . import listing, selectors
 from .models import Certificate
@@ -43,7 +44,7 @@ def guarantee_list(request: HttpRequest) -> HttpResponse:
         field=field,
         query=query,
         status=status,
-        today=timezone.localdate(),
+        today=japan_today(),
     )
     page = Paginator(guarantees, settings.PORTAL_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     # The rows are loaded here, not inside the template, with what the apps above add to them.
@@ -93,6 +94,7 @@ def certificate_detail(request: HttpRequest, number: str, version: int | None = 
     """●保証内容表示画面: the latest version by default, with the history of versions."""
     guarantee, versions = _versions(request, number)
     certificate = _pick(versions, version)
+    status = guarantee_status(guarantee)
     return render(
         request,
         "certificates/certificate_detail.html",
@@ -101,8 +103,8 @@ def certificate_detail(request: HttpRequest, number: str, version: int | None = 
             "certificate": certificate,
             "versions": versions,
             "is_latest": certificate.version == versions[0].version,
-            "status_label": guarantee.display_status(today=timezone.localdate()),
-            "in_force": guarantee.is_in_force(today=timezone.localdate()),
+            "status_label": status.label,
+            "in_force": status.in_force,
         },
     )
 

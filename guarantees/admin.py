@@ -33,6 +33,7 @@ from .models import (
     Orderer,
     OrdererDepartment,
 )
+from .status import STATUS_CHOICES, filter_by_status, guarantee_status
 
 
 def staff_branch_id(request: HttpRequest) -> int | None:
@@ -149,11 +150,25 @@ class InForceFilter(admin.SimpleListFilter):
         return [("current", _("有効")), ("past", _("過去の保証"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        today = timezone.localdate()
         if self.value() == "current":
-            return queryset.current(today=today)  # type: ignore[attr-defined]
+            return queryset.current()  # type: ignore[attr-defined]
         if self.value() == "past":
-            return queryset.past(today=today)  # type: ignore[attr-defined]
+            return queryset.past()  # type: ignore[attr-defined]
+        return queryset
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """状態 as a person reads it (有効, 保証期間満了, 解約, 取消), decided like every screen's."""
+
+    title = gettext_lazy("状態")
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return list(STATUS_CHOICES)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() in dict(STATUS_CHOICES):
+            return filter_by_status(queryset, str(self.value()))
         return queryset
 
 
@@ -202,10 +217,10 @@ class GuaranteeAdmin(BranchScopedAdmin):
         "work_name",
         "amounts",
         "guarantee_amount_display",
-        "status",
+        "status_display",
         "concluded_on",
     ]
-    list_filter = ["kind", "medium", "status", InForceFilter, "branch"]
+    list_filter = ["kind", "medium", StatusFilter, InForceFilter, "branch"]
     search_fields = ["number", "work_name", "contractor__company_name", "orderer__title"]
     list_select_related = ["contractor", "orderer"]
     date_hierarchy = "concluded_on"
@@ -214,13 +229,14 @@ class GuaranteeAdmin(BranchScopedAdmin):
     readonly_fields = [
         "number",
         "medium",
-        "status",
+        "status_display",
         "status_changed_on",
         "status_reason",
         "created_at",
         "updated_at",
         "certificate_links",
     ]
+    exclude = ["status"]  # edited only through 解約 / 取消; shown as status_display
     actions = ["issue_certificates", "reissue_keys"]
     change_form_template = "admin/guarantees/guarantee/change_form.html"
 
@@ -233,6 +249,11 @@ class GuaranteeAdmin(BranchScopedAdmin):
     @admin.display(description=gettext_lazy("保証金額"), ordering="guarantee_amount")
     def guarantee_amount_display(self, obj: Guarantee) -> str:
         return yen(obj.guarantee_amount)
+
+    @admin.display(description=gettext_lazy("状態"), ordering="status")
+    def status_display(self, obj: Guarantee) -> str:
+        """有効 / 保証期間満了 / 解約 / 取消 on today's date in Japan (never the stored 有効 alone)."""
+        return guarantee_status(obj).label
 
     @admin.display(description=gettext_lazy("証書"))
     def certificate_links(self, obj: Guarantee) -> str:
@@ -260,9 +281,11 @@ class GuaranteeAdmin(BranchScopedAdmin):
             return []
         # After registration, amounts and dates change only through 変更 (which decides on a new
         # certificate version); the rest of the record through its own actions.
-        return [
-            GUARANTEE_YEN_FIELDS.get(f.name, f.name) for f in Guarantee._meta.fields if f.name != "id"
-        ] + ["certificate_links"]
+        # 状態 is shown as a person reads it (保証期間満了 follows from the date), not as stored.
+        shown = {"status": "status_display", **GUARANTEE_YEN_FIELDS}
+        return [shown.get(f.name, f.name) for f in Guarantee._meta.fields if f.name != "id"] + [
+            "certificate_links"
+        ]
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         if obj is None:

@@ -13,8 +13,10 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from .formatting import JAPAN
 from .models import (
     KIND_NUMBER_CODES,
+    AuditEvent,
     Bank,
     Branch,
     Contractor,
@@ -34,6 +36,22 @@ ADVANCE_NUMBER = "1070000473"
 ADVANCE_KEY = "K5VL4+5QG_KJ"
 CONTRACT_NUMBER = "1070200236"
 CONTRACT_KEY = "R7MX3_P9TD+W"
+
+#: The brochure's guarantees were registered and issued on 2022-01-28 and announced in that day's
+#: 16:00 notice: the demo records carry those times, so no notice of today calls them 新規.
+BROCHURE_REGISTERED_AT = dt.datetime(2022, 1, 28, 10, 0, tzinfo=JAPAN)
+BROCHURE_NOTICE_DATE = dt.date(2022, 1, 28)
+
+#: The brochure's own orderer: e-guarantees for contracts concluded from 令和6年2月1日.
+NAKATANE_TITLE = "中種子町長"
+NAKATANE_ADOPTED_ON = dt.date(2024, 2, 1)
+#: Its 事業担当課: each receives the authentication keys of its own works by e-mail.
+NAKATANE_DEPARTMENTS = [
+    ("建設課", "kensetsu@town.nakatane.example.lg.jp"),
+    ("経済課", "keizai@town.nakatane.example.lg.jp"),
+    ("企画課", "kikaku@town.nakatane.example.lg.jp"),
+    ("教育委員会 教育総務課", "kyoiku@town.nakatane.example.lg.jp"),
+]
 
 
 @dataclass
@@ -98,6 +116,61 @@ def _world() -> DemoWorld:
     return DemoWorld(company=company, tokyo=tokyo, contractor=contractor, orderer=orderer, bank=bank)
 
 
+def _nakatane() -> Orderer:
+    """中種子町 with its 事業担当課, as the brochure of the 鹿児島支店 describes it."""
+    orderer, _ = Orderer.objects.get_or_create(
+        title=NAKATANE_TITLE,
+        defaults={
+            "organisation": "中種子町",
+            "kind": Orderer.Kind.MUNICIPALITY,
+            "e_guarantee_adopted_on": NAKATANE_ADOPTED_ON,
+        },
+    )
+    for name, email in NAKATANE_DEPARTMENTS:
+        OrdererDepartment.objects.get_or_create(orderer=orderer, name=name, defaults={"email": email})
+    return orderer
+
+
+def _as_in_the_brochure(guarantee: Guarantee) -> None:
+    """Give a freshly loaded brochure guarantee the brochure's times: registered, its certificate and
+    key issued on 2022-01-28, announced in that day's 16:00 notice (recorded, never mailed again)."""
+    from authkeys.models import AuthKey
+    from certificates.models import Certificate
+    from notifications.models import NoticeRun, RegistrationNotice, RegistrationNoticeItem
+    from notifications.services import notice_cutoff
+
+    at = BROCHURE_REGISTERED_AT
+    Guarantee.objects.filter(pk=guarantee.pk).update(created_at=at, updated_at=at)
+    Certificate.objects.filter(guarantee=guarantee).update(registered_at=at)
+    AuthKey.objects.filter(guarantee=guarantee).update(created_at=at)
+    AuditEvent.objects.filter(guarantee=guarantee).update(created_at=at)
+    cutoff = notice_cutoff(notice_date=BROCHURE_NOTICE_DATE)
+    run, created = NoticeRun.objects.get_or_create(
+        notice_date=BROCHURE_NOTICE_DATE,
+        trigger=NoticeRun.Trigger.SCHEDULE,
+        defaults={"cutoff": cutoff},
+    )
+    if created:
+        NoticeRun.objects.filter(pk=run.pk).update(started_at=cutoff)
+    notice, _ = RegistrationNotice.objects.get_or_create(
+        run=run,
+        contractor=guarantee.contractor,
+        defaults={
+            "notice_date": BROCHURE_NOTICE_DATE,
+            "recipients": guarantee.contractor.notice_email_list,
+        },
+    )
+    for certificate in Certificate.objects.filter(
+        guarantee=guarantee, medium=Guarantee.Medium.ELECTRONIC, registration_notice_item__isnull=True
+    ):
+        RegistrationNoticeItem.objects.create(notice=notice, certificate=certificate)
+    NoticeRun.objects.filter(pk=run.pk).update(
+        certificates=RegistrationNoticeItem.objects.filter(notice__run=run).count(),
+        notices=RegistrationNotice.objects.filter(run=run).count(),
+        messages=0,
+    )
+
+
 def _user(*, username: str, password: str, **fields: object) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -109,12 +182,14 @@ def _user(*, username: str, password: str, **fields: object) -> User:
 
 @transaction.atomic
 def seed_brochure() -> DemoWorld:
-    """The brochure's example exactly: two guarantees of 国道〇号線 道路改良工事 その1. Idempotent."""
+    """The brochure's example exactly: two guarantees of 国道〇号線 道路改良工事 その1, with the
+    brochure's dates, and its own orderer 中種子町 with its 事業担当課. Idempotent."""
     from certificates.services import certificate_issue  # certificates builds on guarantees
 
     from .services import guarantee_register
 
     world = _world()
+    _nakatane()
     staff = _user(
         username=STAFF_LOGIN,
         password=STAFF_PASSWORD,
@@ -159,6 +234,7 @@ def seed_brochure() -> DemoWorld:
             issued_on=dt.date(2022, 1, 28),
             key=ADVANCE_KEY,
         )
+        _as_in_the_brochure(advance)
     if not Guarantee.objects.filter(number=CONTRACT_NUMBER).exists():
         contract = guarantee_register(
             kind=GuaranteeKind.CONTRACT,
@@ -176,6 +252,7 @@ def seed_brochure() -> DemoWorld:
             issued_on=dt.date(2022, 1, 28),
             key=CONTRACT_KEY,
         )
+        _as_in_the_brochure(contract)
     return world
 
 

@@ -14,6 +14,8 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .formatting import slash_time
+
 StrOrPromise = str | Promise
 
 branch_code_validator = RegexValidator(r"^\d{3}$", _("支店コードは3桁の数字で入力してください。"))
@@ -210,20 +212,25 @@ class GuaranteeNumberSequence(models.Model):
 
 
 class GuaranteeQuerySet(models.QuerySet["Guarantee"]):
-    def current(self, *, today: dt.date) -> GuaranteeQuerySet:
-        """Guarantees in force: active and within the guarantee period."""
-        return self.filter(status=Guarantee.Status.ACTIVE, guarantee_period_end__gte=today)
+    def current(self, *, today: dt.date | None = None) -> GuaranteeQuerySet:
+        """Guarantees in force: what ``guarantees.status`` reads as 有効."""
+        from .status import StatusCode, status_query
 
-    def past(self, *, today: dt.date) -> GuaranteeQuerySet:
+        return self.filter(status_query(StatusCode.ACTIVE, today=today))
+
+    def past(self, *, today: dt.date | None = None) -> GuaranteeQuerySet:
         """過去の保証: cancelled, revoked, or past the end of the guarantee period."""
-        return self.exclude(status=Guarantee.Status.ACTIVE, guarantee_period_end__gte=today)
+        from .status import StatusCode, status_query
+
+        return self.exclude(status_query(StatusCode.ACTIVE, today=today))
 
 
 class Guarantee(models.Model):
     """A guarantee contract (保証契約): the live record that certificates snapshot.
 
     ``status`` holds what staff decided (有効, 解約, 取消); 保証期間満了 follows from the date and is
-    derived (``display_status``), so no nightly job can forget to mark it.
+    derived (``guarantees.status.guarantee_status``), so no nightly job can forget to mark it. Never
+    print ``get_status_display()`` to a person: it reads 有効 for an expired guarantee.
     """
 
     class Status(models.TextChoices):
@@ -331,13 +338,17 @@ class Guarantee(models.Model):
     def is_electronic(self) -> bool:
         return self.medium == self.Medium.ELECTRONIC
 
-    def is_in_force(self, *, today: dt.date) -> bool:
-        return self.status == self.Status.ACTIVE and self.guarantee_period_end >= today
+    def is_in_force(self, *, today: dt.date | None = None) -> bool:
+        """Active and within its period on ``today`` (default: today in Japan)."""
+        from .status import guarantee_status
 
-    def display_status(self, *, today: dt.date) -> str:
-        if self.status == self.Status.ACTIVE and self.guarantee_period_end < today:
-            return str(_("保証期間満了"))
-        return str(self.get_status_display())
+        return guarantee_status(self, today=today).in_force
+
+    def display_status(self, *, today: dt.date | None = None) -> str:
+        """What a person reads: 有効, 保証期間満了, 解約 or 取消 (``guarantees.status``)."""
+        from .status import guarantee_status
+
+        return guarantee_status(self, today=today).label
 
 
 class AuditEvent(models.Model):
@@ -388,4 +399,4 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["guarantee", "-created_at"], name="audit_guarantee_time")]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} {slash_time(self.created_at)}"

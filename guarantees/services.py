@@ -25,6 +25,7 @@ from .models import (
     Orderer,
     OrdererDepartment,
 )
+from .status import guarantee_status
 
 MAX_SERIAL = 99999
 
@@ -178,7 +179,7 @@ def _end(
     if locked.status != Guarantee.Status.ACTIVE:
         raise GuaranteeError(
             "not_active",
-            _("この保証契約は既に%(status)sです。") % {"status": locked.get_status_display()},
+            _("この保証契約は既に%(status)sです。") % {"status": guarantee_status(locked).label},
         )
     reason = reason.strip()
     if not reason:

@@ -21,6 +21,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from guarantees.formatting import slash_time
+
 
 def _nonce() -> str:
     return secrets.token_urlsafe(16)
@@ -90,7 +92,7 @@ class NoticeSchedule(models.Model):
         verbose_name_plural = _("登録お知らせの実行状況")
 
     def __str__(self) -> str:
-        return f"{self.last_run_at:%Y-%m-%d %H:%M}" if self.last_run_at else "-"
+        return slash_time(self.last_run_at) or "-"
 
 
 class NoticeRun(models.Model):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import User
 from certificates.tokens import read_verified_access_token
 from config.client_address import client_address
+from guarantees.formatting import slash_time
 from guarantees.models import Guarantee
 
 from . import selectors, services
@@ -64,7 +65,7 @@ def submit(request: HttpRequest, guarantee_id: int) -> HttpResponse:
             messages.success(
                 request,
                 _("%(to)s へ認証キーを提出しました（%(when)s）。受領確認があると一覧に表示されます。")
-                % {"to": submission.department_name, "when": f"{submission.submitted_at:%Y/%m/%d %H:%M}"},
+                % {"to": submission.department_name, "when": slash_time(submission.submitted_at)},
             )
             return HttpResponseRedirect(_back(request, reverse("notifications:submit", args=[guarantee.pk])))
     return render(

@@ -99,8 +99,17 @@ class UserFactory(DjangoModelFactory):
 
 
 def register_guarantee(**overrides: object) -> Guarantee:
-    """Register a guarantee through the service, with sensible defaults for an advance."""
+    """Register a guarantee through the service, with sensible defaults for an advance.
+
+    The default dates are relative to the current date in Japan (the travelled one inside
+    ``time_machine``): concluded a month ago, in force for half a year more. A test that needs
+    literal dates passes them, and builds the guarantee inside its time travel.
+    """
+    from django.utils import timezone
+
     from guarantees.services import guarantee_register
+
+    today = timezone.localdate()
 
     values: dict[str, object] = {
         "kind": GuaranteeKind.ADVANCE,
@@ -112,9 +121,9 @@ def register_guarantee(**overrides: object) -> Guarantee:
         "contract_amount_total": 100_000_000,
         "contract_amount_target": 100_000_000,
         "guarantee_amount": 40_000_000,
-        "concluded_on": dt.date(2026, 6, 1),
-        "guarantee_period_end": dt.date(2027, 3, 31),
-        "construction_end_date": dt.date(2027, 3, 31),
+        "concluded_on": today - dt.timedelta(days=30),
+        "guarantee_period_end": today + dt.timedelta(days=180),
+        "construction_end_date": today + dt.timedelta(days=180),
         "registered_by": None,
     }
     values.update(overrides)

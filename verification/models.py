@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from guarantees.formatting import slash_time
+
 
 class VerificationAttempt(models.Model):
     class Outcome(models.TextChoices):
@@ -80,4 +82,4 @@ class VerificationAttempt(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_outcome_display()} {self.contract_number or '-'} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_outcome_display()} {self.contract_number or '-'} {slash_time(self.created_at)}"

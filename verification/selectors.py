@@ -20,19 +20,11 @@ from certificates.tokens import read_verified_access_token
 from guarantees.formatting import to_wareki
 from guarantees.models import Guarantee
 
+# The banner is the portal's one status decision (guarantees.status), re-exported for the views.
+from guarantees.status import StatusBanner
+from guarantees.status import certificate_status as certificate_status
+
 from .models import VerificationAttempt
-
-
-@dataclass(frozen=True)
-class StatusBanner:
-    """What the orderer must know before relying on the certificate, in one line and its detail."""
-
-    code: str  # active | changed | cancelled | revoked | expired (the API's ``status``)
-    label: str  # 有効 / 変更あり / 解約 / 取消 / 保証期間満了
-    date: dt.date | None
-    date_label: str
-    reason: str
-    period_extended_to: dt.date | None  # the guarantee period followed a longer construction period
 
 
 @dataclass(frozen=True)
@@ -45,57 +37,6 @@ class VerifiedCertificate:
     @property
     def newest(self) -> Certificate:
         return self.versions[0]
-
-
-def certificate_status(*, guarantee: Guarantee, versions: list[Certificate], today: dt.date) -> StatusBanner:
-    """The banner's state. 取消 and 解約 outrank 保証期間満了, which outranks 変更あり."""
-    newest = versions[0]
-    extended = (
-        guarantee.guarantee_period_end
-        if guarantee.guarantee_period_end > newest.guarantee_period_end
-        else None
-    )
-    if guarantee.status == Guarantee.Status.REVOKED:
-        return StatusBanner(
-            "revoked", _("取消"), guarantee.status_changed_on, _("取消日"), guarantee.status_reason, extended
-        )
-    if guarantee.status == Guarantee.Status.CANCELLED:
-        return StatusBanner(
-            "cancelled",
-            _("解約"),
-            guarantee.status_changed_on,
-            _("解約日"),
-            guarantee.status_reason,
-            extended,
-        )
-    if guarantee.guarantee_period_end < today:
-        return StatusBanner(
-            "expired",
-            _("保証期間満了"),
-            guarantee.guarantee_period_end,
-            _("保証期間の末日"),
-            _("保証期間が終了しました。"),
-            extended,
-        )
-    if len(versions) > 1:
-        return StatusBanner(
-            "changed",
-            _("変更あり"),
-            newest.issued_on,
-            _("変更証書の発行日"),
-            newest.change_reason
-            or _("保証金額の構成等が変更され、(変更)の証書（第%(version)d版）が発行されています。")
-            % {"version": newest.version},
-            extended,
-        )
-    return StatusBanner(
-        "active",
-        _("有効"),
-        guarantee.guarantee_period_end,
-        _("保証期間の末日"),
-        _("保証期間中の有効な保証です。"),
-        extended,
-    )
 
 
 def period_extension_note(banner: StatusBanner, certificate: Certificate) -> str:

@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -96,9 +95,7 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     if verified is None:
         response = render(request, "verification/expired.html", status=410)
     else:
-        banner = selectors.certificate_status(
-            guarantee=verified.guarantee, versions=verified.versions, today=timezone.localdate()
-        )
+        banner = selectors.certificate_status(guarantee=verified.guarantee, versions=verified.versions)
         response = render(
             request,
             "verification/result.html",

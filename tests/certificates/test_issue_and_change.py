@@ -78,16 +78,17 @@ def test_a_change_of_the_guarantee_amount_issues_a_changed_version_and_keeps_the
 
 def test_an_extension_of_the_construction_period_moves_the_guarantee_period_without_a_new_version(orderer):
     guarantee = issue_guarantee(orderer=orderer)
+    extended_to = guarantee.construction_end_date + dt.timedelta(days=91)
     outcome = guarantee_change(
         guarantee=guarantee,
-        changes=GuaranteeChanges(construction_end_date=dt.date(2027, 6, 30)),
+        changes=GuaranteeChanges(construction_end_date=extended_to),
         changed_by=None,
         reason="工期延長",
     )
     assert outcome.certificate is None
     assert "工期の延長に伴い" in outcome.reason_no_certificate
     guarantee.refresh_from_db()
-    assert guarantee.guarantee_period_end == dt.date(2027, 6, 30)
+    assert guarantee.guarantee_period_end == extended_to
     assert guarantee.certificates.count() == 1
 
 
@@ -104,16 +105,15 @@ def test_a_change_of_the_contract_amount_alone_issues_no_new_version(orderer):
 
 def test_a_shortened_guarantee_period_issues_a_changed_version(orderer):
     guarantee = issue_guarantee(orderer=orderer)
+    shortened_to = guarantee.guarantee_period_end - dt.timedelta(days=59)
     outcome = guarantee_change(
         guarantee=guarantee,
-        changes=GuaranteeChanges(
-            guarantee_period_end=dt.date(2027, 1, 31), construction_end_date=dt.date(2027, 1, 31)
-        ),
+        changes=GuaranteeChanges(guarantee_period_end=shortened_to, construction_end_date=shortened_to),
         changed_by=None,
         reason="保証期限変更",
     )
     assert outcome.certificate is not None
-    assert outcome.certificate.guarantee_period_end == dt.date(2027, 1, 31)
+    assert outcome.certificate.guarantee_period_end == shortened_to
 
 
 def test_a_change_that_breaks_an_amount_rule_stores_nothing(orderer):

@@ -123,7 +123,9 @@ def test_a_target_amount_above_the_total_is_refused(orderer):
 
 def test_a_guarantee_period_ending_before_the_contract_date_is_refused(orderer):
     with pytest.raises(GuaranteeError, match="保証期間"):
-        register_guarantee(orderer=orderer, guarantee_period_end=dt.date(2026, 5, 31))
+        register_guarantee(
+            orderer=orderer, concluded_on=dt.date(2026, 6, 1), guarantee_period_end=dt.date(2026, 5, 31)
+        )
 
 
 def test_nothing_is_stored_when_a_rule_refuses(orderer):

@@ -189,7 +189,7 @@ def test_an_orderer_with_a_token_downloads_a_receipt_of_the_verification(client,
     # then
     assert response.status_code == 200
     text = pdf_text(response.content)
-    assert "確認日時 2026年11月24日 10:05:09（日本時間）" in text
+    assert "確認日時 令和 8年11月24日 10:05:09（日本時間）" in text
     assert f"保証契約番号 {issued.number}" in text
     assert "no-store" in response["Cache-Control"]
 

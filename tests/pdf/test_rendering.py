@@ -21,8 +21,15 @@ from tests.factories import issue_guarantee
 from tests.pdf.conftest import embedded_fonts, flat_text, pdf_text
 
 
-def test_the_certificate_prints_the_contract_number_work_name_and_amounts_as_printed(issued):
-    # given
+def test_the_certificate_prints_the_contract_number_work_name_and_amounts_as_printed(contractor_a, orderer):
+    # given a guarantee concluded 2026-06-01 with its period ending 2027-03-31
+    issued = issue_guarantee(
+        contractor=contractor_a,
+        orderer=orderer,
+        concluded_on=dt.date(2026, 6, 1),
+        guarantee_period_end=dt.date(2027, 3, 31),
+        construction_end_date=dt.date(2027, 3, 31),
+    )
     certificate = issued.certificates.get()
     # when
     text = pdf_text(pdf.certificate_pdf(certificate=certificate))
@@ -154,6 +161,27 @@ def test_the_key_notice_prints_the_submission_block_and_the_key(issued):
     assert "保証機関 : 西日本建設業保証株式会社" in text
 
 
+def test_the_key_notice_dates_itself_in_wareki_on_the_japanese_calendar(issued):
+    # when the notice is printed at 15:04 UTC on 2 December, 00:04 on 3 December in Japan
+    printed_at = dt.datetime(2026, 12, 2, 15, 4, tzinfo=dt.UTC)
+    text = pdf_text(pdf.authkey_notice_pdf(guarantee=issued, key="K5VL4+5QG_KJ", printed_at=printed_at))
+    # then its date line is 和暦 and Japan time, like every other document of the portal
+    assert text.splitlines()[0] == "令和 8年12月 3日 00:04"
+    assert "2026年" not in text
+
+
+def test_the_receipt_dates_itself_in_wareki(issued):
+    text = pdf_text(
+        pdf.verification_receipt_pdf(
+            certificate=issued.certificates.get(),
+            verified_at=dt.datetime(2026, 12, 2, 15, 4, 5, tzinfo=dt.UTC),
+        )
+    )
+    assert "確認日時 令和 8年12月 3日 00:04:05（日本時間）" in text
+    assert re.match(r"(令和|平成)", text.splitlines()[0])
+    assert "2026年" not in text
+
+
 @given(key=st.text(alphabet=ALPHABET, min_size=12, max_size=12))
 def test_the_qr_link_carries_the_key_in_the_fragment_only(key):
     # when
@@ -178,7 +206,7 @@ def test_the_receipt_names_the_version_its_status_and_the_time_of_verification(i
     )
     # then
     assert "電子証書の確認記録" in text
-    assert "確認日時 2026年11月24日 10:05:09（日本時間）" in text
+    assert "確認日時 令和 8年11月24日 10:05:09（日本時間）" in text
     assert "確認番号 42" in text
     assert f"保証契約番号 {issued.number}" in text
     assert "保証証書（前払金保証） 第1版" in text

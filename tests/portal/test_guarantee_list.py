@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from certificates.services import GuaranteeChanges, guarantee_change
 from guarantees import demo
@@ -18,6 +18,7 @@ from tests.factories import OrdererFactory, issue_guarantee
 pytestmark = pytest.mark.django_db
 
 NEW_YEAR = dt.date(2026, 1, 1)
+TOKYO = ZoneInfo("Asia/Tokyo")
 BROCHURE_PAGER = "⏪ 先頭 ◀ 前 2件中 1 - 2件 次 ▶ 最後 ⏩"
 
 
@@ -50,8 +51,9 @@ def brochure_client(client):
     return client
 
 
-def test_the_brochure_list_shows_both_contracts_with_its_columns_in_its_order(brochure_client):
-    # given the brochure's demo contractor with its two guarantees
+def test_the_brochure_list_shows_both_contracts_with_its_columns_in_its_order(brochure_client, time_machine):
+    # given the brochure's demo contractor with its two guarantees, on a day they were in force
+    time_machine.move_to(dt.datetime(2022, 2, 1, 10, 0, tzinfo=TOKYO), tick=False)
     # when it opens the home page
     response = brochure_client.get("/")
     html = response.content.decode()
@@ -69,6 +71,23 @@ def test_the_brochure_list_shows_both_contracts_with_its_columns_in_its_order(br
         "電子 2022/01/28 1070000473 前払 支出負担行為担当官 近畿地方整備局長 国道〇号線 道路改良工事 その1 "
         "2,172,720,000 616,296,000 145,670,000 表示",
     ]
+
+
+def test_a_guarantee_out_of_force_is_marked_with_the_status_every_screen_reads(brochure_client, time_machine):
+    # given the brochure's guarantees, whose period ended on 2023-03-15, one of them cancelled
+    Guarantee.objects.filter(number="1070200236").update(
+        status=Guarantee.Status.CANCELLED, status_changed_on=dt.date(2023, 1, 10)
+    )
+    # when the contractor opens the list on the first day after the period (in Japan)
+    time_machine.move_to(dt.datetime(2023, 3, 16, 0, 0, 1, tzinfo=TOKYO), tick=False)
+    rows = {row.split()[2]: row for row in _rows(brochure_client.get("/").content.decode())}
+    # then each row says what the certificate screen says: 保証期間満了 and 解約
+    assert "1070000473 保証期間満了 前払" in rows["1070000473"]
+    assert "1070200236 解約 契約" in rows["1070200236"]
+    # and the day before, in Japan (already 2023-03-15 15:00 UTC), the advance is still in force
+    time_machine.move_to(dt.datetime(2023, 3, 15, 23, 59, 59, tzinfo=TOKYO), tick=False)
+    rows = {row.split()[2]: row for row in _rows(brochure_client.get("/").content.decode())}
+    assert "1070000473 前払" in rows["1070000473"]
 
 
 def test_the_paging_line_reads_exactly_as_the_brochure_above_and_below_the_table(brochure_client):
@@ -194,8 +213,9 @@ def test_the_list_is_newest_first_and_shows_only_the_contractors_own_guarantees(
     assert others.number not in html
 
 
-def test_a_paper_guarantee_is_listed_without_a_key_button(client, contractor_a, user_a):
-    # given
+def test_a_paper_guarantee_is_listed_without_a_key_button(client, contractor_a, user_a, time_machine):
+    # given a paper guarantee issued on 2026-07-01 in Japan (a day on which UTC is still 2026-06-30)
+    time_machine.move_to(dt.datetime(2026, 7, 1, 8, 30, tzinfo=TOKYO), tick=False)
     paper_orderer = OrdererFactory(e_guarantee_adopted_on=None)
     paper = issue_guarantee(contractor=contractor_a, orderer=paper_orderer)
     assert paper.medium == Guarantee.Medium.PAPER
@@ -205,7 +225,7 @@ def test_a_paper_guarantee_is_listed_without_a_key_button(client, contractor_a, 
     html = client.get("/").content.decode()
 
     # then
-    assert _rows(html)[0].startswith(f"書面 {timezone.localdate():%Y/%m/%d} {paper.number} 前払")
+    assert _rows(html)[0].startswith(f"書面 2026/07/01 {paper.number} 前払")
     assert f'formaction="/keys/{paper.number}/"' not in html
     assert "表示</button>" not in html
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import time_machine
 
 from tests.verification.helpers import KEY
 
@@ -22,7 +21,6 @@ def browser_page(browser):
     context.close()
 
 
-@time_machine.travel("2026-11-24 10:00 +0900", tick=True)
 def test_a_clerk_types_full_width_input_sees_the_banner_and_prints_without_the_page_chrome(
     advance, portal, browser_page
 ):

@@ -67,9 +67,7 @@ def certificate_data(verification: Verification) -> dict[str, Any]:
     """The 200 body, already JSON-ready: it is documented by ``VerifiedCertificateSerializer`` and
     checked against it by the schemathesis test, without paying for a serializer per request."""
     guarantee, newest = verification.guarantee, verification.certificate
-    banner = selectors.certificate_status(
-        guarantee=guarantee, versions=verification.versions, today=timezone.localdate()
-    )
+    banner = selectors.certificate_status(guarantee=guarantee, versions=verification.versions)
     return {
         "contract_number": newest.contract_number,
         "kind": newest.kind,
