@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import functools
 import math
-import threading
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -45,6 +44,7 @@ from redis.retry import Retry
 
 from config.client_address import HasMeta
 from config.client_address import client_address as shared_client_address
+from config.local_counters import LocalCounters
 
 # KEYS: the counters; ARGV: limit and window (ms) of each, in the same order. Refused (nothing
 # counted) when any counter is at its limit, answering {0, ttl of that counter, its 1-based index};
@@ -257,20 +257,8 @@ def reset_request_reserve(*, address: str, client: str) -> Decision:
 # --- Without Redis (the embedded demo) -----------------------------------------------------------
 
 
-class _LocalCounters:
-    """The same rules in one process, for the embedded demo that runs without Redis."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._values: dict[str, tuple[int, float]] = {}
-
-    def _live(self, key: str, now: float) -> tuple[int, float]:
-        value, expires = self._values.get(key, (0, 0.0))
-        return (value, expires) if expires > now else (0, 0.0)
-
-    def get(self, key: str) -> int:
-        with self._lock:
-            return self._live(key, time.monotonic())[0]
+class _LocalCounters(LocalCounters):
+    """The login and reset rules of `_reserve` and `refund`, in one process."""
 
     def reserve(self, keys: list[str], args: list[int]) -> tuple[int, int, int]:
         with self._lock:
@@ -280,8 +268,7 @@ class _LocalCounters:
                 if value >= args[2 * index]:
                     return 0, int((expires - now) * 1000), index + 1
             for index, key in enumerate(keys):
-                value, expires = self._live(key, now)
-                self._values[key] = (value + 1, expires if value else now + args[2 * index + 1] / 1000)
+                self._count(key, args[2 * index + 1], now)
             return 1, 0, 0
 
     def refund(self, keys: list[str]) -> None:
@@ -291,10 +278,6 @@ class _LocalCounters:
                 value, expires = self._live(key, now)
                 if value > 0:
                     self._values[key] = (value - 1, expires)
-
-    def delete(self, key: str) -> None:
-        with self._lock:
-            self._values.pop(key, None)
 
 
 _LOCAL = _LocalCounters()

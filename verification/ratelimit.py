@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import functools
 import math
-import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from django.conf import settings
 from django.utils.crypto import salted_hmac
 
 from config.client_address import client_address
+from config.local_counters import LocalCounters
 
 #: What an item turned out to be, before the limits decide whether it may be told.
 SUCCESS, FAILURE, MALFORMED = 1, 0, 2
@@ -234,24 +234,8 @@ def _decision(allowed: int, ttl_ms: int, which: int) -> Decision:
     )
 
 
-class _LocalCounters:
-    """The same rules in one process, for the embedded demo that runs without Redis."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._values: dict[str, tuple[int, float]] = {}
-
-    def _live(self, key: str, now: float) -> tuple[int, float]:
-        value, expires = self._values.get(key, (0, 0.0))
-        return (value, expires) if expires > now else (0, 0.0)
-
-    def get(self, key: str) -> int:
-        with self._lock:
-            return self._live(key, time.monotonic())[0]
-
-    def _count(self, key: str, window_ms: int, now: float) -> None:
-        value, expires = self._live(key, now)
-        self._values[key] = (value + 1, expires if value else now + window_ms / 1000)
+class _LocalCounters(LocalCounters):
+    """The rules of the settle script, in one process."""
 
     def settle(self, keys: list[str], args: list[int]) -> list[int]:
         fail_limit, fail_ms, ok_limit, ok_ms, num_limit, num_ms, count_all = args[:7]
