@@ -8,7 +8,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Python 3.13 from pyenv (.python-version) or the PATH; uv never downloads an interpreter here.
-PYTHON ?= $(shell command -v python3.13 || ls /root/.pyenv/versions/3.13*/bin/python3.13 2>/dev/null | head -1)
+# The interpreter's own path, not pyenv's shim: uv rebuilds a virtualenv whose interpreter path changed.
+PYTHON_FOUND := $(shell command -v python3.13 || ls /root/.pyenv/versions/3.13*/bin/python3.13 2>/dev/null | head -1)
+PYTHON ?= $(if $(PYTHON_FOUND),$(shell $(PYTHON_FOUND) -c 'import sys; print(sys.executable)'))
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 UV := $(PYTHON) -m uv
