@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import kombu.exceptions
 import redis
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -58,6 +58,13 @@ class PrivateNoStoreMiddleware:
         return response
 
 
+def _answer(request: HttpRequest, *, template: str, code: str, message: str, status: int) -> HttpResponse:
+    """The page for a person, or the API's own ``{"code", "message"}`` body for a system."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": code, "message": message}, status=status)
+    return render(request, template, {"message": message}, status=status)
+
+
 def _has_null(request: HttpRequest) -> bool:
     # (A NUL in the path never matches a route: the converters make it a 404.)
     return any(
@@ -72,7 +79,7 @@ class NullCharacterMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _has_null(request):
             message = _("入力に使用できない文字（NUL 文字）が含まれています。検索語を入力し直してください。")
-            return render(request, "400.html", {"message": message}, status=400)
+            return _answer(request, template="400.html", code="invalid", message=message, status=400)
         return self.get_response(request)
 
 
@@ -87,6 +94,10 @@ class ServiceUnavailableMiddleware:
         if not isinstance(exception, redis.RedisError | kombu.exceptions.OperationalError):
             return None
         log.warning("Redis unreachable while answering %s: %s", request.path, exception)
-        response = render(request, "503.html", status=503)
+        message = _(
+            "ポータルの一部（処理の受付に使う仕組み）に接続できないため、この操作を完了できませんでした。"
+            "入力した内容は保存されていません。しばらくしてからもう一度お試しください。"
+        )
+        response = _answer(request, template="503.html", code="unavailable", message=message, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

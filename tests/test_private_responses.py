@@ -140,6 +140,17 @@ def test_a_nul_byte_in_any_other_query_answers_400_in_japanese(client, user_a, p
     assert NUL_MESSAGE in response.content.decode()
 
 
+@pytest.mark.parametrize("path", ["/api/v1/changes?since=%00", "/api/v1/changes?%00=1"])
+def test_a_nul_byte_in_an_api_query_answers_the_apis_own_json_error(client, path):
+    # when a system sends a NUL byte in an API query
+    response = client.get(path)
+    # then it gets the API's documented error body, not the page for people
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "invalid"
+    assert NUL_MESSAGE in response.json()["message"]
+
+
 SEARCHABLE = sorted(
     (model._meta.app_label, model._meta.model_name)
     for model, model_admin in admin.site._registry.items()

@@ -3,6 +3,8 @@ happened (503 with Retry-After), never the 500 page, and nothing counted or stor
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import redis
 from django.core.cache.backends.redis import RedisCache
@@ -69,6 +71,21 @@ def test_any_page_whose_redis_fails_answers_503_in_japanese_not_500(private_redi
     assert response.status_code == 503
     assert "一時的にご利用いただけません" in response.content.decode()
     assert "入力した内容は保存されていません" in response.content.decode()
+    assert response["Retry-After"] == "60"
+
+
+def test_an_api_call_whose_redis_fails_answers_503_in_the_apis_json_shape():
+    request = RequestFactory().get("/api/v1/changes")
+    request.request_id = "TEST"
+    middleware = ServiceUnavailableMiddleware(lambda r: HttpResponse())
+    # when an API view raises Redis's error
+    response = middleware.process_exception(request, redis.ConnectionError("down"))
+    # then the system gets the documented {"code", "message"} body with Retry-After
+    assert response is not None
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content)["code"] == "unavailable"
+    assert "入力した内容は保存されていません" in json.loads(response.content)["message"]
     assert response["Retry-After"] == "60"
 
 
