@@ -264,7 +264,7 @@ def change_before_after(*, application: Application) -> list[ChangeLine]:
     if target is None:
         return []
     if application.purpose == Application.Purpose.CANCEL:
-        return [ChangeLine(str(_("状態")), str(target.get_status_display()), str(_("解約")))]
+        return [ChangeLine(str(_("状態")), target.display_status(), str(_("解約")))]
     # The values the approval would write (applications.rules.change_lines: the same
     # GuaranteeChanges and guarantee_values_after the approval applies), only those that move.
     from . import rules  # rules reads models only; imported here to keep selectors light

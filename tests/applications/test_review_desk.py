@@ -12,6 +12,8 @@ from django.urls import reverse
 
 from applications import selectors, services
 from applications.models import Application
+from guarantees.formatting import japan_today
+from guarantees.models import Guarantee
 from tests.factories import issue_guarantee
 
 from .conftest import make_draft
@@ -81,6 +83,22 @@ def test_a_change_reads_before_and_after_with_yen(user_a, orderer, tokyo_branch)
     ]
     cancel = Application(purpose=Application.Purpose.CANCEL, kind=guarantee.kind, target_guarantee=guarantee)
     assert [line.after for line in selectors.change_before_after(application=cancel)] == ["解約"]
+
+
+def test_a_cancellation_of_an_expired_guarantee_reads_its_status_as_a_person_reads_it(
+    user_a, orderer, tokyo_branch
+):
+    # given a guarantee whose period ended yesterday (Japan time)
+    guarantee = issue_guarantee(contractor=user_a.contractor, orderer=orderer, branch=tokyo_branch)
+    Guarantee.objects.filter(pk=guarantee.pk).update(
+        guarantee_period_end=japan_today() - dt.timedelta(days=1)
+    )
+    guarantee.refresh_from_db()
+    cancel = Application(purpose=Application.Purpose.CANCEL, kind=guarantee.kind, target_guarantee=guarantee)
+    # when the desk shows what a 解約 would change
+    lines = selectors.change_before_after(application=cancel)
+    # then "before" is the status every other screen shows, not the stored 有効
+    assert [(line.before, line.after) for line in lines] == [("保証期間満了", "解約")]
 
 
 def test_the_confirmation_page_repeats_what_will_happen_and_a_get_changes_nothing(
