@@ -17,11 +17,9 @@ import urllib.error
 import urllib.request
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
-from notifications.outbox import backoff_seconds
+from notifications.outbox import backoff_seconds, lease_claim, lease_finish
 
 from . import credentials
 from .models import WebhookDelivery
@@ -32,29 +30,13 @@ State = WebhookDelivery.State
 
 
 def webhooks_claim(*, limit: int) -> list[WebhookDelivery]:
-    now = timezone.now()
-    stale = now - dt.timedelta(seconds=settings.WEBHOOK_SENDING_LEASE_SECONDS)
-    with transaction.atomic():
-        rows = list(
-            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(
-                Q(state__in=[State.QUEUED, State.RETRY], next_attempt_at__lte=now)
-                | Q(state=State.SENDING, claimed_at__lt=stale)
-            )
-            .select_related("client")
-            .order_by("next_attempt_at", "id")[:limit]
-        )
-        if rows:
-            WebhookDelivery.objects.filter(pk__in=[row.pk for row in rows]).update(
-                state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1
-            )
-    for row in rows:
-        row.state, row.claimed_at, row.attempts = State.SENDING, now, row.attempts + 1
-    return rows
-
-
-def _finish(row: WebhookDelivery, **values: object) -> None:
-    WebhookDelivery.objects.filter(pk=row.pk, state=State.SENDING, claimed_at=row.claimed_at).update(**values)
+    """Take up to ``limit`` due deliveries (and those whose sender died) and mark them "sending"."""
+    return lease_claim(
+        WebhookDelivery,
+        limit=limit,
+        lease_seconds=settings.WEBHOOK_SENDING_LEASE_SECONDS,
+        related=("client",),
+    )
 
 
 def webhook_deliver(row: WebhookDelivery) -> bool:
@@ -68,7 +50,7 @@ def webhook_deliver(row: WebhookDelivery) -> bool:
         or not client.webhook_secret_ciphertext
         or not client.is_active
     ):
-        _finish(row, state=State.FAILED, last_error="no webhook URL, secret or active client")
+        lease_finish(row, state=State.FAILED, last_error="no webhook URL, secret or active client")
         return False
     secret = credentials.decrypt_secret(client_id=client.pk, ciphertext=client.webhook_secret_ciphertext)
     timestamp = int(time.time())
@@ -91,14 +73,14 @@ def webhook_deliver(row: WebhookDelivery) -> bool:
     except (urllib.error.URLError, OSError, ValueError) as exc:
         error = f"{type(exc).__name__}: {exc}"
     if status is not None and 200 <= status < 300:
-        _finish(row, state=State.SENT, sent_at=timezone.now(), last_status=status, last_error="")
+        lease_finish(row, state=State.SENT, sent_at=timezone.now(), last_status=status, last_error="")
         return True
     if row.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
-        _finish(
+        lease_finish(
             row, state=State.FAILED, last_status=status, last_error=f"{error} (gave up after {row.attempts})"
         )
     else:
-        _finish(
+        lease_finish(
             row,
             state=State.RETRY,
             last_status=status,

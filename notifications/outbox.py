@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import mailers
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -56,49 +56,64 @@ def backoff_seconds(attempts: int) -> int:
     return int(min(base * 2 ** max(attempts - 1, 0), settings.NOTIFICATIONS_RETRY_MAX_SECONDS))
 
 
-def outbox_claim(*, limit: int) -> list[OutboxMessage]:
-    """Take up to ``limit`` due rows (and rows whose sender died) and mark them "sending"."""
+def lease_claim[Row: models.Model](
+    model: type[Row], *, limit: int, lease_seconds: float, related: tuple[str, ...] = ()
+) -> list[Row]:
+    """Take up to ``limit`` due rows of an outbox table (the mail outbox, the webhook deliveries:
+    ``state``, ``next_attempt_at``, ``claimed_at``, ``attempts``), then rows whose sender died and
+    whose lease ran out, and mark them "sending" in one transaction (``SKIP LOCKED``)."""
     now = timezone.now()
-    stale = now - dt_seconds(settings.NOTIFICATIONS_SENDING_LEASE_SECONDS)
+    stale = now - dt_seconds(lease_seconds)
+    manager = model._default_manager
     with transaction.atomic():
+        locked = manager.select_for_update(skip_locked=True, of=("self",)).select_related(*related)
         rows = list(
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(state__in=[State.QUEUED, State.RETRY], next_attempt_at__lte=now)
-            .order_by("next_attempt_at", "id")[:limit]
+            locked.filter(state__in=[State.QUEUED, State.RETRY], next_attempt_at__lte=now).order_by(
+                "next_attempt_at", "id"
+            )[:limit]
         )
         if len(rows) < limit:
             rows += list(
-                OutboxMessage.objects.select_for_update(skip_locked=True)
-                .filter(state=State.SENDING, claimed_at__lt=stale)
-                .order_by("claimed_at", "id")[: limit - len(rows)]
+                locked.filter(state=State.SENDING, claimed_at__lt=stale).order_by("claimed_at", "id")[
+                    : limit - len(rows)
+                ]
             )
         if rows:
-            OutboxMessage.objects.filter(pk__in=[row.pk for row in rows]).update(
+            manager.filter(pk__in=[row.pk for row in rows]).update(
                 state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1
             )
     for row in rows:
-        row.state = State.SENDING
-        row.claimed_at = now
-        row.attempts += 1
+        row.state = State.SENDING  # type: ignore[attr-defined]
+        row.claimed_at = now  # type: ignore[attr-defined]
+        row.attempts += 1  # type: ignore[attr-defined]
     return rows
+
+
+def lease_finish(row: models.Model, **values: object) -> None:
+    """Record a result, unless another worker took the row over after our lease ran out."""
+    type(row)._default_manager.filter(
+        pk=row.pk,
+        state=State.SENDING,
+        claimed_at=row.claimed_at,  # type: ignore[attr-defined]
+    ).update(**values)
+
+
+def outbox_claim(*, limit: int) -> list[OutboxMessage]:
+    """Take up to ``limit`` due mails (and mails whose sender died) and mark them "sending"."""
+    return lease_claim(OutboxMessage, limit=limit, lease_seconds=settings.NOTIFICATIONS_SENDING_LEASE_SECONDS)
 
 
 def dt_seconds(seconds: float) -> dt.timedelta:
     return dt.timedelta(seconds=seconds)
 
 
-def _finish(row: OutboxMessage, **values: object) -> None:
-    """Record a result, unless another worker took the row over after our lease ran out."""
-    OutboxMessage.objects.filter(pk=row.pk, state=State.SENDING, claimed_at=row.claimed_at).update(**values)
-
-
 def _sent(row: OutboxMessage, subject: str, report: DeliveryReport) -> None:
-    _finish(row, state=State.SENT, sent_at=timezone.now(), subject=subject, last_error="")
+    lease_finish(row, state=State.SENT, sent_at=timezone.now(), subject=subject, last_error="")
     report.sent += 1
 
 
 def _failed(row: OutboxMessage, error: str, report: DeliveryReport) -> None:
-    _finish(row, state=State.FAILED, last_error=error[:2000])
+    lease_finish(row, state=State.FAILED, last_error=error[:2000])
     report.failed += 1
     log.warning("mail %s failed: %s", row.pk, error)
 
@@ -107,7 +122,7 @@ def _retry(row: OutboxMessage, error: str, report: DeliveryReport) -> None:
     if row.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
         _failed(row, f"{error} (gave up after {row.attempts} attempts)", report)
         return
-    _finish(
+    lease_finish(
         row,
         state=State.RETRY,
         next_attempt_at=timezone.now() + dt_seconds(backoff_seconds(row.attempts)),
