@@ -130,7 +130,7 @@ def main() -> None:
     html = render_to_string("pdf/certificate.html", {"certificate": certificate})
     unsigned = common.repeat(
         lambda: HTML(string=html, base_url=raw.base_url, url_fetcher=raw.fetcher).write_pdf(
-            stylesheets=[raw.stylesheet], font_config=raw.font_config
+            stylesheets=[raw.certificate_stylesheet], font_config=raw.font_config
         ),
         times=8,
         budget=budget,

@@ -37,7 +37,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from guarantees.models import Guarantee, GuaranteeKind
 from guarantees.status import certificate_status, version_note
@@ -50,12 +50,34 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: Bump when templates/pdf/certificate.html or static/pdf/documents.css change what a certificate
-#: looks like: the next request renders a new stored document; the earlier ones are kept.
-TEMPLATE_VERSION = "2026.11-1"
+#: The version of what a stored certificate PDF is rendered from (``CERTIFICATE_SOURCES``). Bump it
+#: when any of them changes: the next request renders a new stored document; the earlier ones are
+#: kept. tests/pdf/test_template_version.py holds each version's fingerprint of the sources.
+TEMPLATE_VERSION = "2026.12-1"
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 STYLESHEET = STATIC_DIR / "pdf" / "documents.css"
+CERTIFICATE_STYLESHEET = STATIC_DIR / "pdf" / "certificate.css"
+
+#: Every file a certificate PDF is made of, relative to the project: the PDF's frame, the body it
+#: shares with the certificate screens, its stylesheet and the font.
+CERTIFICATE_SOURCES = (
+    "templates/pdf/base.html",
+    "templates/pdf/certificate.html",
+    "templates/certificates/_certificate.html",
+    "static/pdf/certificate.css",
+    "static/fonts/ipaexm.ttf",
+)
+
+
+def certificate_sources_fingerprint() -> str:
+    """sha256 over ``CERTIFICATE_SOURCES`` (names and contents): what ``TEMPLATE_VERSION`` pins."""
+    digest = hashlib.sha256()
+    for name in CERTIFICATE_SOURCES:
+        data = (Path(settings.BASE_DIR) / name).read_bytes()
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
 
 
 @functools.cache
@@ -99,7 +121,8 @@ def __getattr__(name: str) -> Any:
 class _Renderer:
     font_config: FontConfiguration
     fetcher: Any  # ProjectFetcher
-    stylesheet: CSS
+    stylesheet: CSS  # documents.css: every document but the certificate
+    certificate_stylesheet: CSS  # certificate.css
     base_url: str
 
 
@@ -110,10 +133,17 @@ def _renderer() -> _Renderer:
 
     font_config = FontConfiguration()
     fetcher = _fetch_classes()[1](STATIC_DIR)
-    stylesheet = CSS(
-        filename=str(STYLESHEET), font_config=font_config, url_fetcher=fetcher, base_url=STYLESHEET.as_uri()
+
+    def compiled(path: Path) -> CSS:
+        return CSS(filename=str(path), font_config=font_config, url_fetcher=fetcher, base_url=path.as_uri())
+
+    return _Renderer(
+        font_config,
+        fetcher,
+        compiled(STYLESHEET),
+        compiled(CERTIFICATE_STYLESHEET),
+        base_url=STATIC_DIR.as_uri() + "/",
     )
-    return _Renderer(font_config, fetcher, stylesheet, base_url=STATIC_DIR.as_uri() + "/")
 
 
 def warm_up() -> None:
@@ -125,8 +155,11 @@ def warm_up() -> None:
     signing.signing_certificate()
 
 
-def render_pdf(template_name: str, context: dict[str, Any], *, reason: str) -> bytes:
-    """Render a template of templates/pdf/ to PDF and sign it. The one place WeasyPrint is called."""
+def render_pdf(
+    template_name: str, context: dict[str, Any], *, reason: str, stylesheet: CSS | None = None
+) -> bytes:
+    """Render a template of templates/pdf/ to PDF and sign it. The one place WeasyPrint is called.
+    ``stylesheet`` defaults to documents.css."""
     from weasyprint import HTML
 
     from . import signing
@@ -134,7 +167,9 @@ def render_pdf(template_name: str, context: dict[str, Any], *, reason: str) -> b
     renderer = _renderer()
     html = render_to_string(template_name, context)
     document = HTML(string=html, base_url=renderer.base_url, url_fetcher=renderer.fetcher)
-    pdf = document.write_pdf(stylesheets=[renderer.stylesheet], font_config=renderer.font_config)
+    pdf = document.write_pdf(
+        stylesheets=[stylesheet or renderer.stylesheet], font_config=renderer.font_config
+    )
     assert pdf is not None  # noqa: S101 - write_pdf without a target returns the bytes
     return signing.sign_pdf(pdf, reason=reason, location=settings.PDF_SIGNING_LOCATION)
 
@@ -143,12 +178,19 @@ def render_pdf(template_name: str, context: dict[str, Any], *, reason: str) -> b
 
 
 def certificate_pdf(*, certificate: Certificate) -> bytes:
-    """Render one certificate version (not stored: ``certificate_document`` stores it)."""
-    return render_pdf(
-        "pdf/certificate.html",
-        {"certificate": certificate, "document_title": f"{certificate.title} {certificate.contract_number}"},
-        reason=f"{certificate.title} 第{certificate.version}版",
-    )
+    """Render one certificate version (not stored: ``certificate_document`` stores it). Always in
+    Japanese, whatever the language of the request that happens to render it first: the stored
+    document is the same for everyone."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_pdf(
+            "pdf/certificate.html",
+            {
+                "certificate": certificate,
+                "document_title": f"{certificate.title} {certificate.contract_number}",
+            },
+            reason=f"{certificate.title} 第{certificate.version}版",
+            stylesheet=_renderer().certificate_stylesheet,
+        )
 
 
 def _stored_name(certificate: Certificate, digest: str) -> str:
@@ -217,15 +259,23 @@ def certificate_document(*, certificate: Certificate) -> CertificateDocument:
 
 def restore_lost_document(*, document: CertificateDocument) -> CertificateDocument:
     """Render again a stored certificate PDF whose file has disappeared (lost media, a restore
-    without the media backup). The certificate version is immutable, so the new file says the same;
-    its signature time and so its sha256 differ, which the row records. A file that exists but does
-    not match its sha256 is never replaced here: that is tampering, for people to look at."""
+    without the media backup). The certificate version is immutable and the document is of the
+    current template, so the new file says the same; its signature time and so its sha256 differ,
+    which the row records. A document of an earlier template is never rendered again (today's
+    template would print it differently), and a file that exists but does not match its sha256 is
+    never replaced here: that is tampering, for people to look at."""
     with transaction.atomic():
         locked = (
             CertificateDocument.objects.select_for_update().select_related("certificate").get(pk=document.pk)
         )
         if default_storage.exists(str(locked.file.name)):
             return locked  # another request restored it meanwhile
+        if locked.template_version != TEMPLATE_VERSION:
+            # Today's template would print something else than the document that was stored.
+            raise DocumentIntegrityError(
+                f"The stored PDF {locked.file.name} of template {locked.template_version} is missing; "
+                "it cannot be rendered again as it was."
+            )
         pdf = certificate_pdf(certificate=locked.certificate)
         digest = hashlib.sha256(pdf).hexdigest()
         lost = str(locked.file.name)
