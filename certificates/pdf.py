@@ -11,8 +11,9 @@ signature. One entry point per document:
 Rendering never reaches the network: ``ProjectFetcher`` serves the project's static files and
 ``data:`` URLs and refuses everything else. Templates are Django templates with autoescaping, so
 every value from the database is escaped. The font is the shipped IPAex Mincho (static/fonts/), so a
-PDF looks the same on every machine. One ``FontConfiguration``, one fetcher and one stylesheet are
-reused per process (docs/pdf.md has the figures).
+PDF looks the same on every machine. One ``FontConfiguration``, one fetcher and the two compiled
+stylesheets (the certificate's, the other documents') are reused per process (docs/pdf.md has the
+figures).
 
 WeasyPrint, pyHanko and qrcode are imported where a PDF is made, not when this module is: the URLs
 import the PDF views, so a module-level import would cost every ``manage.py`` command and worker
