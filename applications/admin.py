@@ -22,24 +22,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from guarantees.admin import DATE_FIELD_OVERRIDES, BranchScopedAdmin, ReadOnlyAdminMixin, staff_branch_id
+from guarantees.admin import DATE_FIELD_OVERRIDES, BranchScopedAdmin, staff_branch_id
 from guarantees.errors import GuaranteeError
-from guarantees.fields import BusinessDateField, YenField
+from guarantees.fields import BusinessDateField, DateInput, YenField
 from guarantees.formatting import yen
 from guarantees.models import Branch, GuaranteeKind, Orderer
 
-from . import rules, selectors, services
-from .forms import DateInput, FeePaymentForm, RefuseForm, ReturnForm
-from .models import (
-    AdvanceUsePlan,
-    Application,
-    ApplicationTransition,
-    FeeDiscount,
-    FeeRate,
-    WithdrawalLine,
-    WithdrawalRequest,
-)
+from . import rules, selectors
+from .forms import FeePaymentForm, RefuseForm, ReturnForm
+from .models import Application, ApplicationTransition, FeeDiscount, FeeRate
 from .pdf import fee_statement_available
+from .services import review
 from .views import document_response
 
 State = Application.State
@@ -439,7 +432,7 @@ class ApplicationAdmin(BranchScopedAdmin):
             pk,
             title=_("審査を開始する"),
             form_class=EmptyForm,
-            action=lambda a, u, d: services.application_review_start(application=a, clerk=u),
+            action=lambda a, u, d: review.application_review_start(application=a, clerk=u),
             done=_("審査を開始しました。"),
             name="review",
         )
@@ -450,7 +443,7 @@ class ApplicationAdmin(BranchScopedAdmin):
             pk,
             title=_("承認する"),
             form_class=EmptyForm,
-            action=lambda a, u, d: services.application_approve(application=a, clerk=u),
+            action=lambda a, u, d: review.application_approve(application=a, clerk=u),
             done=_("承認しました。"),
             name="approve",
         )
@@ -461,7 +454,7 @@ class ApplicationAdmin(BranchScopedAdmin):
             pk,
             title=_("差し戻す"),
             form_class=ReturnForm,
-            action=lambda a, u, d: services.application_return(application=a, clerk=u, comment=d["comment"]),
+            action=lambda a, u, d: review.application_return(application=a, clerk=u, comment=d["comment"]),
             done=_("差し戻しました。"),
             name="return",
         )
@@ -472,7 +465,7 @@ class ApplicationAdmin(BranchScopedAdmin):
             pk,
             title=_("謝絶する"),
             form_class=RefuseForm,
-            action=lambda a, u, d: services.application_refuse(application=a, clerk=u, reason=d["comment"]),
+            action=lambda a, u, d: review.application_refuse(application=a, clerk=u, reason=d["comment"]),
             done=_("謝絶しました。"),
             name="refuse",
         )
@@ -484,7 +477,7 @@ class ApplicationAdmin(BranchScopedAdmin):
             pk,
             title=_("保証料の入金を記録する（保証料 %(fee)s円）") % {"fee": yen(application.fee_amount)},
             form_class=FeePaymentForm,
-            action=lambda a, u, d: services.application_fee_record(
+            action=lambda a, u, d: review.application_fee_record(
                 application=a, clerk=u, amount=d["amount"], paid_on=d["paid_on"]
             ),
             done=_("入金を記録しました。"),
@@ -498,7 +491,7 @@ class ApplicationAdmin(BranchScopedAdmin):
             pk,
             title=_("発行する（保証契約番号・証書・認証キー）"),
             form_class=EmptyForm,
-            action=lambda a, u, d: services.application_issue(application=a, clerk=u),
+            action=lambda a, u, d: review.application_issue(application=a, clerk=u),
             done=_("発行しました。"),
             name="issue",
         )
@@ -618,139 +611,3 @@ class FeeDiscountAdmin(_RateAdminBase):
     form = FeeDiscountForm
     list_display = ["label", "kind", "min_amount", "amount_off", "valid_from", "note"]
     list_filter = ["kind"]
-
-
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class WithdrawalLineInline(_ReadOnlyInline):
-    model = WithdrawalLine
-    fields = ["category", "payee", "amount"]
-    readonly_fields = ["category", "payee", "amount"]
-
-
-class _PaperworkAdmin(ReadOnlyAdminMixin, BranchScopedAdmin):
-    """Staff read the contractor's paperwork of their branch (and download it as PDF); the contractor
-    writes it."""
-
-    branch_lookup = "guarantee__branch"
-    list_select_related = ["guarantee"]
-    search_fields = ["guarantee__number", "guarantee__work_name"]
-    readonly_fields = ["pdf_link"]
-
-    @admin.display(description=gettext_lazy("PDF"))
-    def pdf_link(self, obj: Any) -> str:
-        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_pdf", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, _("ダウンロード"))
-
-    def get_urls(self) -> list[Any]:
-        return [
-            path(
-                "<int:pk>/pdf/",
-                self.admin_site.admin_view(self.pdf_view),
-                name=f"{self.opts.app_label}_{self.opts.model_name}_pdf",
-            ),
-            *super().get_urls(),
-        ]
-
-    def pdf_response(self, obj: Any) -> HttpResponse:
-        """The PDF of ``obj``: each admin using this mixin renders its own document (an abstract
-        hook; ModelAdmin's metaclass rules out ``abc``)."""
-        raise NotImplementedError(f"{type(self).__name__} must say which PDF it renders")
-
-    def pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """The document rendered now, for staff of the guarantee's branch (head office: all)."""
-        if not self.has_view_permission(request):
-            raise Http404
-        return self.pdf_response(get_object_or_404(self.get_queryset(request), pk=pk))
-
-
-@admin.register(AdvanceUsePlan)
-class AdvanceUsePlanAdmin(_PaperworkAdmin):
-    """The plan as the contractor saved it, every revision kept (read-only), and a warning when the
-    current revision plans more than the advance (after a 減額)."""
-
-    list_display = [
-        "guarantee",
-        "revision",
-        "advance_display",
-        "planned_display",
-        "excess_warning",
-        "updated_by",
-        "updated_at",
-        "pdf_link",
-    ]
-    readonly_fields = ["pdf_link", "excess_warning", "revisions_table"]
-    fields = [
-        "guarantee",
-        "revision",
-        "updated_by",
-        "updated_at",
-        "pdf_link",
-        "excess_warning",
-        "revisions_table",
-    ]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("guarantee", "updated_by")
-            .annotate(planned_total=selectors.planned_total_subquery("guarantee_id"))
-        )
-
-    @admin.display(description=gettext_lazy("前払金額"))
-    def advance_display(self, obj: AdvanceUsePlan) -> str:
-        return format_html("{}円", yen(obj.guarantee.guarantee_amount))
-
-    @admin.display(description=gettext_lazy("前払金使用金額の合計"))
-    def planned_display(self, obj: AdvanceUsePlan) -> str:
-        return format_html("{}円", yen(getattr(obj, "planned_total", None) or 0))
-
-    @admin.display(description=gettext_lazy("前払金額との照合"))
-    def excess_warning(self, obj: AdvanceUsePlan) -> str:
-        message = selectors.use_plan_excess_message(
-            planned=getattr(obj, "planned_total", None) or 0, advance=obj.guarantee.guarantee_amount
-        )
-        if not message:
-            return _("前払金額と一致")
-        return format_html('<strong class="errornote use-plan-excess">{}</strong>', message)
-
-    @admin.display(description=gettext_lazy("版の履歴"))
-    def revisions_table(self, obj: AdvanceUsePlan) -> str:
-        return render_to_string(
-            "admin/applications/advanceuseplan/_revisions.html",
-            {"revisions": selectors.use_plan_revisions(plan=obj), "current": obj.revision},
-        )
-
-    def pdf_response(self, obj: Any) -> HttpResponse:
-        from . import pdf_views  # WeasyPrint loads only where PDFs are made
-
-        return pdf_views.use_plan_response(obj)
-
-
-@admin.register(WithdrawalRequest)
-class WithdrawalRequestAdmin(_PaperworkAdmin):
-    list_display = [
-        "guarantee",
-        "sequence",
-        "requested_on",
-        "total",
-        "balance_after",
-        "created_at",
-        "pdf_link",
-    ]
-    inlines = [WithdrawalLineInline]
-
-    def pdf_response(self, obj: Any) -> HttpResponse:
-        from . import pdf_views  # WeasyPrint loads only where PDFs are made
-
-        return pdf_views.withdrawal_response(obj)

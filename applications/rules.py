@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from advances import selectors as advance_selectors
 from certificates.services import (
     ChangePreview,
     GuaranteeChanges,
@@ -25,7 +25,7 @@ from guarantees.errors import GuaranteeError
 from guarantees.models import Guarantee, GuaranteeKind
 
 from .errors import ApplicationError
-from .models import Application, ApplicationDocument, WithdrawalRequest
+from .models import Application, ApplicationDocument
 
 STEP_KIND = "kind"
 STEP_WORK = "work"
@@ -396,7 +396,7 @@ def change_result_problems(application: Application) -> list[ApplicationError]:
         return [_problem(exc.code, exc.message, field, STEP_CHANGE)]
     if "guarantee_amount" not in preview.changed:
         return []
-    withdrawn = WithdrawalRequest.objects.filter(guarantee=target).aggregate(total=Sum("total"))["total"] or 0
+    withdrawn = advance_selectors.withdrawn_total(guarantee=target)
     if preview.after["guarantee_amount"] < withdrawn:
         return [
             _problem(

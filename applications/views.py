@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,10 +23,11 @@ from guarantees.errors import GuaranteeError
 from guarantees.fields import normalize_yen
 from guarantees.models import Guarantee, GuaranteeKind, Orderer
 
-from . import forms, rules, selectors, services
+from . import forms, rules, selectors
 from .errors import ApplicationError
-from .models import UNDECIDED, AdvanceUsePlan, Application, ApplicationDocument, PayoutMethod, UseCategory
+from .models import Application, ApplicationDocument
 from .pdf import fee_statement_available
+from .services import drafts
 
 NEW_STEPS: list[tuple[str, Any]] = [
     (rules.STEP_KIND, gettext_lazy("区分・発注者")),
@@ -118,7 +119,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 def application_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     try:
-        application = services.application_create(user=user, kind=request.POST.get("kind", ""))
+        application = drafts.application_create(user=user, kind=request.POST.get("kind", ""))
     except GuaranteeError as exc:
         messages.error(request, exc.message)
         return redirect("applications:list")
@@ -199,9 +200,9 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         return redirect("applications:detail", pk=application.pk)
     form, extra = _step_form(application, step, request)
     if request.method == "POST" and form.is_valid():
-        values = {name: value for name, value in form.cleaned_data.items() if name in services.DRAFT_FIELDS}
+        values = {name: value for name, value in form.cleaned_data.items() if name in drafts.DRAFT_FIELDS}
         try:
-            application = services.application_save_draft(
+            application = drafts.application_save_draft(
                 application=application, user=_user(request), values=values
             )
         except GuaranteeError as exc:
@@ -233,13 +234,13 @@ def application_documents(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and "remove" in request.POST:
         document = get_object_or_404(application.documents, pk=request.POST.get("remove"))
         try:
-            services.application_document_remove(document=document, user=_user(request))
+            drafts.application_document_remove(document=document, user=_user(request))
         except GuaranteeError as exc:
             messages.error(request, exc.message)
         return redirect("applications:documents", pk=application.pk)
     if request.method == "POST" and form.is_valid():
         try:
-            services.application_document_add(
+            drafts.application_document_add(
                 application=application,
                 user=_user(request),
                 doc_type=form.cleaned_data["doc_type"],
@@ -268,7 +269,7 @@ def application_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     if request.method == "POST":
         try:
-            services.application_submit(application=application, submitted_by=_user(request))
+            drafts.application_submit(application=application, submitted_by=_user(request))
         except GuaranteeError as exc:
             messages.error(request, exc.message)
         else:
@@ -318,7 +319,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def application_discard(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own(request, pk)
     try:
-        services.application_discard(application=application, user=_user(request))
+        drafts.application_discard(application=application, user=_user(request))
     except GuaranteeError as exc:
         messages.error(request, exc.message)
         return redirect("applications:detail", pk=pk)
@@ -360,7 +361,7 @@ def change_new(request: HttpRequest, number: str) -> HttpResponse:
     user = _user(request)
     guarantee = get_object_or_404(Guarantee.objects.filter(contractor=user.contractor), number=number)
     try:
-        application = services.application_create_change(
+        application = drafts.application_create_change(
             user=user, guarantee=guarantee, purpose=request.POST.get("purpose", "")
         )
     except GuaranteeError as exc:
@@ -399,122 +400,3 @@ def fee_quote(request: HttpRequest) -> JsonResponse:
             {"ok": False, "message": _("保証料率が登録されていません。取扱支店にお問い合わせください。")}
         )
     return JsonResponse({"ok": True, **quote.as_dict()})
-
-
-# --- The advance's paperwork ------------------------------------------------------------------
-
-
-def _advance(request: HttpRequest, number: str) -> Guarantee:
-    guarantee = selectors.advance_of(user=_user(request), number=number)
-    if guarantee is None:
-        raise Http404
-    return guarantee
-
-
-@login_required
-def use_plan(request: HttpRequest, number: str) -> HttpResponse:
-    """前払金使途内訳明細書: one row per use; blank quantity, schedule or payee is stored as 未定."""
-    guarantee = _advance(request, number)
-    plan = AdvanceUsePlan.objects.filter(guarantee=guarantee).first()
-    if plan is not None:
-        # 未定 is what a blank saves as: re-opened, the input is blank again and the 未定
-        # placeholder marks it, so the text 未定 never stands in an input as if typed.
-        initial = [
-            {
-                "category": row.category,
-                "quantity": _unless_undecided(row.quantity),
-                "total_required": row.total_required,
-                "advance_use": row.advance_use,
-                "payout_method": row.payout_method,
-                "payout_schedule": _unless_undecided(row.payout_schedule),
-                "payee": _unless_undecided(row.payee),
-            }
-            for row in plan.rows.all()
-        ]
-        used = {row["category"] for row in initial}
-        initial += [{"category": value} for value in UseCategory.values if value not in used]
-    else:
-        initial = [
-            {"category": value, "payout_method": PayoutMethod.TRANSFER} for value in UseCategory.values
-        ]
-    formset = forms.UseRowFormSet(
-        request.POST if request.method == "POST" else None, initial=initial, prefix="rows"
-    )
-    error = ""
-    if request.method == "POST" and formset.is_valid():
-        rows = [
-            services.UseRowInput(
-                category=data["category"],
-                advance_use=data["advance_use"],
-                payout_method=data.get("payout_method") or PayoutMethod.UNDECIDED,
-                total_required=data.get("total_required"),
-                quantity=data.get("quantity", ""),
-                payout_schedule=data.get("payout_schedule", ""),
-                payee=data.get("payee", ""),
-            )
-            for data in formset.cleaned_data
-            if data.get("advance_use")
-        ]
-        try:
-            services.use_plan_save(guarantee=guarantee, user=_user(request), rows=rows)
-        except GuaranteeError as exc:
-            error = exc.message
-        else:
-            messages.success(request, _("使途内訳明細書を保存しました。"))
-            return redirect("applications:use_plan", number=number)
-    return render(
-        request,
-        "applications/use_plan.html",
-        {
-            "guarantee": guarantee,
-            "plan": plan,
-            "formset": formset,
-            "error": error,
-            "plan_warning": selectors.use_plan_warning(guarantee=guarantee),
-        },
-    )
-
-
-def _unless_undecided(value: str) -> str:
-    return "" if value == UNDECIDED else value
-
-
-@login_required
-def withdrawals(request: HttpRequest, number: str) -> HttpResponse:
-    """前払金払出依頼書: a new request, and every request so far with the remaining balance."""
-    guarantee = _advance(request, number)
-    posted = request.method == "POST"
-    form = forms.WithdrawalForm(
-        request.POST if posted else None, initial={"requested_on": timezone.localdate()}
-    )
-    lines = forms.WithdrawalLineFormSet(request.POST if posted else None, prefix="lines")
-    if posted and form.is_valid() and lines.is_valid():
-        inputs = [
-            services.WithdrawalLineInput(
-                category=data["category"], payee=data.get("payee", ""), amount=data["amount"]
-            )
-            for data in lines.cleaned_data
-            if data.get("category") and data.get("amount")
-        ]
-        try:
-            services.withdrawal_request_create(
-                guarantee=guarantee,
-                user=_user(request),
-                requested_on=form.cleaned_data["requested_on"],
-                lines=inputs,
-            )
-        except GuaranteeError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("払出依頼書を作成しました。"))
-            return redirect("applications:withdrawals", number=number)
-    context = {
-        "guarantee": guarantee,
-        "form": form,
-        "lines": lines,
-        "history": selectors.withdrawal_history(guarantee=guarantee),
-        "balance": selectors.advance_balance(guarantee=guarantee),
-        "has_plan": AdvanceUsePlan.objects.filter(guarantee=guarantee).exists(),
-        "plan_warning": selectors.use_plan_warning(guarantee=guarantee),
-    }
-    return render(request, "applications/withdrawals.html", context)
