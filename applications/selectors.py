@@ -162,9 +162,9 @@ def change_before_after(*, application: Application) -> list[ChangeLine]:
         return []
     if application.purpose == Application.Purpose.CANCEL:
         return [ChangeLine(str(_("状態")), target.display_status(), str(_("解約")))]
-    # The values the approval would write (applications.rules.change_lines: the same
+    # The values the approval would write (applications.changes.change_lines: the same
     # GuaranteeChanges and guarantee_values_after the approval applies), only those that move.
-    from . import rules  # rules reads models only; imported here to keep selectors light
+    from . import changes  # changes reads models only; imported here to keep selectors light
 
     lines = [
         ChangeLine(
@@ -172,7 +172,7 @@ def change_before_after(*, application: Application) -> list[ChangeLine]:
             _yen_text(line.before) if line.is_amount else _date_text(line.before),
             _yen_text(line.after) if line.is_amount else _date_text(line.after),
         )
-        for line in rules.change_lines(application)
+        for line in changes.change_lines(application)
         if line.changed
     ]
     return lines

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import pdf_views, views
+from . import change_views, pdf_views, views
 
 app_name = "applications"
 
@@ -8,8 +8,8 @@ urlpatterns = [
     path("", views.application_list, name="list"),
     path("new/", views.application_new, name="new"),
     path("quote/", views.fee_quote, name="quote"),
-    path("changes/", views.change_list, name="change_list"),
-    path("changes/<contract_number:number>/", views.change_new, name="change_new"),
+    path("changes/", change_views.change_list, name="change_list"),
+    path("changes/<contract_number:number>/", change_views.change_new, name="change_new"),
     path("<int:pk>/", views.application_detail, name="detail"),
     path("<int:pk>/step/<str:step>/", views.application_step, name="step"),
     path("<int:pk>/documents/", views.application_documents, name="documents"),

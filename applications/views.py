@@ -21,30 +21,31 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from guarantees.errors import GuaranteeError
 from guarantees.fields import normalize_yen
-from guarantees.models import Guarantee, GuaranteeKind, Orderer
+from guarantees.models import GuaranteeKind, Orderer
 
-from . import forms, rules, selectors
+from . import changes, forms, rules, selectors, steps
 from .errors import ApplicationError
 from .models import Application, ApplicationDocument
 from .pdf import fee_statement_available
 from .services import drafts
 
 NEW_STEPS: list[tuple[str, Any]] = [
-    (rules.STEP_KIND, gettext_lazy("区分・発注者")),
-    (rules.STEP_WORK, gettext_lazy("工事")),
-    (rules.STEP_AMOUNTS, gettext_lazy("金額")),
-    (rules.STEP_ACCOUNT, gettext_lazy("預託金融機関")),
-    (rules.STEP_DOCUMENTS, gettext_lazy("書類")),
+    (steps.STEP_KIND, gettext_lazy("区分・発注者")),
+    (steps.STEP_WORK, gettext_lazy("工事")),
+    (steps.STEP_AMOUNTS, gettext_lazy("金額")),
+    (steps.STEP_ACCOUNT, gettext_lazy("預託金融機関")),
+    (steps.STEP_DOCUMENTS, gettext_lazy("書類")),
     ("confirm", gettext_lazy("確認")),
 ]
 CHANGE_STEPS: list[tuple[str, Any]] = [
-    (rules.STEP_CHANGE, gettext_lazy("変更の内容")),
-    (rules.STEP_DOCUMENTS, gettext_lazy("書類")),
+    (steps.STEP_CHANGE, gettext_lazy("変更の内容")),
+    (steps.STEP_DOCUMENTS, gettext_lazy("書類")),
     ("confirm", gettext_lazy("確認")),
 ]
 
 
-def _user(request: HttpRequest) -> User:
+def contractor_user(request: HttpRequest) -> User:
+    """The contractor's user of the request; anyone else is refused (403)."""
     user = request.user
     if not isinstance(user, User) or user.contractor_id is None:
         raise PermissionDenied(_("保証契約者のアカウントでログインしてください。"))
@@ -53,15 +54,18 @@ def _user(request: HttpRequest) -> User:
 
 def _own(request: HttpRequest, pk: int) -> Application:
     return get_object_or_404(
-        selectors.applications_of(user=_user(request)).select_related("orderer", "target_guarantee"), pk=pk
+        selectors.applications_of(user=contractor_user(request)).select_related(
+            "orderer", "target_guarantee"
+        ),
+        pk=pk,
     )
 
 
 def steps_of(application: Application) -> list[tuple[str, Any]]:
     if application.purpose == Application.Purpose.NEW:
-        return [step for step in NEW_STEPS if step[0] != rules.STEP_ACCOUNT or application.needs_account]
+        return [step for step in NEW_STEPS if step[0] != steps.STEP_ACCOUNT or application.needs_account]
     if application.purpose == Application.Purpose.CANCEL:
-        return [step for step in CHANGE_STEPS if step[0] != rules.STEP_DOCUMENTS]
+        return [step for step in CHANGE_STEPS if step[0] != steps.STEP_DOCUMENTS]
     return CHANGE_STEPS
 
 
@@ -73,7 +77,7 @@ def _next_step(application: Application, step: str) -> str:
 def step_url(application: Application, step: str) -> str:
     if step == "confirm":
         return reverse("applications:confirm", args=[application.pk])
-    if step == rules.STEP_DOCUMENTS:
+    if step == steps.STEP_DOCUMENTS:
         return reverse("applications:documents", args=[application.pk])
     return reverse("applications:step", args=[application.pk, step])
 
@@ -106,7 +110,7 @@ def _form_error(form: Any, error: GuaranteeError) -> None:
 @login_required
 @require_GET
 def application_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = contractor_user(request)
     return render(
         request,
         "applications/list.html",
@@ -117,13 +121,13 @@ def application_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def application_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = contractor_user(request)
     try:
         application = drafts.application_create(user=user, kind=request.POST.get("kind", ""))
     except GuaranteeError as exc:
         messages.error(request, exc.message)
         return redirect("applications:list")
-    return redirect(step_url(application, rules.STEP_KIND))
+    return redirect(step_url(application, steps.STEP_KIND))
 
 
 # --- Steps ------------------------------------------------------------------------------------
@@ -132,7 +136,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
 def _step_form(application: Application, step: str, request: HttpRequest) -> tuple[Any, dict[str, Any]]:
     data = request.POST if request.method == "POST" else None
     extra: dict[str, Any] = {}
-    if step == rules.STEP_KIND:
+    if step == steps.STEP_KIND:
         term = request.GET.get("q", "")
         found = selectors.orderer_search(term=term)
         results = found[: selectors.ORDERER_SEARCH_LIMIT]
@@ -152,24 +156,24 @@ def _step_form(application: Application, step: str, request: HttpRequest) -> tup
         return forms.KindStepForm(
             data, initial=initial, application=application, orderer_results=results
         ), extra
-    if step == rules.STEP_WORK:
+    if step == steps.STEP_WORK:
         return forms.WorkStepForm(data, initial=_initial(application, forms.WorkStepForm)), extra
-    if step == rules.STEP_AMOUNTS:
+    if step == steps.STEP_AMOUNTS:
         form = forms.AmountsStepForm(
             data, initial=_initial(application, forms.AmountsStepForm), application=application
         )
         extra = {"quote_enabled": True}
         return form, extra
-    if step == rules.STEP_ACCOUNT:
+    if step == steps.STEP_ACCOUNT:
         initial = _initial(application, forms.AccountStepForm)
         initial["bank"] = application.bank_id
         return forms.AccountStepForm(data, initial=initial), extra
-    if step == rules.STEP_CHANGE:
+    if step == steps.STEP_CHANGE:
         initial = _initial(application, forms.ChangeStepForm)
         target = application.target_guarantee
         if target is not None:
             # Prefilled with the guarantee as it is now, so the contractor changes what changes and
-            # the resulting guarantee is whole (rules.change_values: an unchanged value stays).
+            # the resulting guarantee is whole (changes.change_values: an unchanged value stays).
             current: dict[str, Any] = {
                 "guarantee_amount": target.guarantee_amount,
                 "contract_amount_total": target.contract_amount_total,
@@ -192,7 +196,7 @@ def _initial(application: Application, form_class: type) -> dict[str, Any]:
 def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     application = _own(request, pk)
     if step not in [name for name, _label in steps_of(application)] or step in (
-        rules.STEP_DOCUMENTS,
+        steps.STEP_DOCUMENTS,
         "confirm",
     ):
         return redirect(step_url(application, steps_of(application)[0][0]))
@@ -203,7 +207,7 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         values = {name: value for name, value in form.cleaned_data.items() if name in drafts.DRAFT_FIELDS}
         try:
             application = drafts.application_save_draft(
-                application=application, user=_user(request), values=values
+                application=application, user=contractor_user(request), values=values
             )
         except GuaranteeError as exc:
             _form_error(form, exc)
@@ -234,7 +238,7 @@ def application_documents(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and "remove" in request.POST:
         document = get_object_or_404(application.documents, pk=request.POST.get("remove"))
         try:
-            drafts.application_document_remove(document=document, user=_user(request))
+            drafts.application_document_remove(document=document, user=contractor_user(request))
         except GuaranteeError as exc:
             messages.error(request, exc.message)
         return redirect("applications:documents", pk=application.pk)
@@ -242,7 +246,7 @@ def application_documents(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             drafts.application_document_add(
                 application=application,
-                user=_user(request),
+                user=contractor_user(request),
                 doc_type=form.cleaned_data["doc_type"],
                 upload=form.cleaned_data["file"],
             )
@@ -252,7 +256,7 @@ def application_documents(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("書類を登録しました。"))
             return redirect("applications:documents", pk=application.pk)
     context = {
-        **_step_context(application, rules.STEP_DOCUMENTS),
+        **_step_context(application, steps.STEP_DOCUMENTS),
         "form": form,
         "documents": application.documents.all(),
         "required": [ApplicationDocument.DocType(t).label for t in rules.required_documents(application)],
@@ -269,7 +273,7 @@ def application_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     if request.method == "POST":
         try:
-            drafts.application_submit(application=application, submitted_by=_user(request))
+            drafts.application_submit(application=application, submitted_by=contractor_user(request))
         except GuaranteeError as exc:
             messages.error(request, exc.message)
         else:
@@ -292,7 +296,7 @@ def application_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         **_step_context(application, "confirm"),
         "problems": [(problem, step_url(application, problem.step or "confirm")) for problem in problems],
         "quote": quote,
-        "change_lines": rules.change_lines(application),
+        "change_lines": changes.change_lines(application),
         "documents": application.documents.all(),
         "last_return": selectors.application_last_return(application=application),
     }
@@ -319,7 +323,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def application_discard(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own(request, pk)
     try:
-        drafts.application_discard(application=application, user=_user(request))
+        drafts.application_discard(application=application, user=contractor_user(request))
     except GuaranteeError as exc:
         messages.error(request, exc.message)
         return redirect("applications:detail", pk=pk)
@@ -344,32 +348,6 @@ def document_response(document: ApplicationDocument) -> FileResponse:
     )
 
 
-# --- Changes and 解約 -------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def change_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    guarantees = selectors.guarantees_changeable_by(user=user, today=timezone.localdate())
-    return render(request, "applications/change_list.html", {"guarantees": guarantees})
-
-
-@login_required
-@require_POST
-def change_new(request: HttpRequest, number: str) -> HttpResponse:
-    user = _user(request)
-    guarantee = get_object_or_404(Guarantee.objects.filter(contractor=user.contractor), number=number)
-    try:
-        application = drafts.application_create_change(
-            user=user, guarantee=guarantee, purpose=request.POST.get("purpose", "")
-        )
-    except GuaranteeError as exc:
-        messages.error(request, exc.message)
-        return redirect("applications:change_list")
-    return redirect(step_url(application, rules.STEP_CHANGE))
-
-
 # --- The live fee quote -----------------------------------------------------------------------
 
 
@@ -377,7 +355,7 @@ def change_new(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 def fee_quote(request: HttpRequest) -> JsonResponse:
     """``?kind=advance&orderer=<id>&amount=１，０００万`` → the fee as JSON, for the amounts step."""
-    _user(request)
+    contractor_user(request)
     kind = request.GET.get("kind", "")
     raw_amount = normalize_yen(request.GET.get("amount", ""))
     if kind not in GuaranteeKind.values:

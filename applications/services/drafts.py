@@ -16,7 +16,7 @@ from accounts.models import User
 from guarantees.after_commit import after_commit
 from guarantees.models import Guarantee, GuaranteeKind
 
-from .. import documents, rules, selectors
+from .. import documents, rules, selectors, steps
 from ..errors import ApplicationError
 from ..models import Application, ApplicationDocument, ApplicationTransition
 from .transitions import incomplete, locked, move, require_owner, require_state, target_of
@@ -135,7 +135,7 @@ def application_save_draft(*, application: Application, user: User, values: Mapp
             "end_before_start",
             _("工期末日は工期開始日以後の日付にしてください。"),
             field="construction_end",
-            step=rules.STEP_WORK,
+            step=steps.STEP_WORK,
         )
     if "multi_year" in values and not values["multi_year"]:
         application.contract_amount_target = None

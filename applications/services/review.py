@@ -13,7 +13,7 @@ from accounts.models import User
 from certificates.services import certificate_issue, guarantee_change
 from guarantees.services import guarantee_cancel, guarantee_register
 
-from .. import rules
+from .. import changes
 from ..errors import ApplicationError
 from ..models import Application, ApplicationTransition
 from .transitions import incomplete, locked, move, require_clerk, require_state, target_of
@@ -185,13 +185,13 @@ def _apply_change(application: Application, clerk: User) -> None:
         guarantee_cancel(guarantee=target, cancelled_by=clerk, reason=application.reason)
         application.outcome_note = _("保証契約 %(number)s を解約しました。") % {"number": target.number}
     else:
-        # The same values and rules the submission checked (rules.change_result_problems).
-        problems = rules.change_result_problems(application)
+        # The same values and rules the submission checked (changes.change_result_problems).
+        problems = changes.change_result_problems(application)
         if problems:
             raise problems[0]
-        changes = rules.change_values(application)
+        values = changes.change_values(application)
         reason = f"{application.get_change_type_display()}: {application.reason}".strip()
-        outcome = guarantee_change(guarantee=target, changes=changes, changed_by=clerk, reason=reason[:200])
+        outcome = guarantee_change(guarantee=target, changes=values, changed_by=clerk, reason=reason[:200])
         if outcome.certificate is not None:
             application.outcome_note = _("第%(version)d版(変更)の証書を発行しました。") % {
                 "version": outcome.certificate.version

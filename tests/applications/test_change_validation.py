@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from advances import services as advance_services
 from advances.services import UseRowInput, WithdrawalLineInput
-from applications import rules
+from applications import changes
 from applications.errors import ApplicationError
 from applications.models import Application
 from applications.services import drafts, review
@@ -75,7 +75,7 @@ def test_a_whole_decrease_passes_submission_and_its_approval_writes_what_was_sho
             "reason": "設計変更による減額",
         },
     )
-    shown = {line.label: line.after for line in rules.change_lines(application)}
+    shown = {line.label: line.after for line in changes.change_lines(application)}
     application = drafts.application_submit(application=application, submitted_by=user_a)
     review.application_review_start(application=application, clerk=reviewer)
     # when the clerk approves
@@ -104,7 +104,7 @@ def test_an_extension_with_the_prefilled_period_still_moves_the_period_with_the_
         },
     )
     # then before → after shows the period following the construction (注2)
-    after = {line.label: line.after for line in rules.change_lines(application)}
+    after = {line.label: line.after for line in changes.change_lines(application)}
     assert after["保証期限"] == dt.date(2027, 6, 30)
     application = drafts.application_submit(application=application, submitted_by=user_a)
     review.application_review_start(application=application, clerk=reviewer)

@@ -13,11 +13,12 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.urls import reverse
 
+from advances import forms as advance_forms
 from advances import services as advance_services
 from advances.models import WithdrawalRequest
 from advances.services import UseRowInput
 from applications import forms as application_forms
-from applications.admin import QuoteForm
+from applications.admin.rates import QuoteForm
 from certificates.forms import GuaranteeChangeForm
 from guarantees.admin import EndGuaranteeForm
 from guarantees.fields import EARLIEST_DATE, BusinessDateField, latest_date, validate_business_date
@@ -71,7 +72,7 @@ def test_the_applications_four_dates_refuse_a_slip(name, typed):
 @pytest.mark.parametrize(
     ("form", "name"),
     [
-        (lambda data: application_forms.WithdrawalForm(data), "requested_on"),
+        (lambda data: advance_forms.WithdrawalForm(data), "requested_on"),
         (lambda data: application_forms.FeePaymentForm(dict(data, amount="1000")), "paid_on"),
         (lambda data: QuoteForm(dict(data, kind="advance", orderer_kind="municipal", amount="1000")), "on"),
         (lambda data: EndGuaranteeForm(dict(data, reason="完成")), "on"),

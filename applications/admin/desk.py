@@ -1,5 +1,5 @@
-"""Branch staff's review queue: start review, return, refuse, approve, record the fee, issue;
-and the rate table and discounts, which only staff with ``manage_fee_rates`` may change."""
+"""審査デスク and the clerk's actions on one application: start review, return, refuse, approve,
+record the fee, issue. Each action has a confirmation page saying what it will do."""
 
 from __future__ import annotations
 
@@ -8,52 +8,32 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from guarantees.admin import DATE_FIELD_OVERRIDES, BranchScopedAdmin, staff_branch_id
+from guarantees.admin import BranchScopedAdmin, staff_branch_id
 from guarantees.errors import GuaranteeError
-from guarantees.fields import BusinessDateField, DateInput, YenField
 from guarantees.formatting import yen
-from guarantees.models import Branch, GuaranteeKind, Orderer
+from guarantees.models import Branch
 
-from . import rules, selectors
-from .forms import FeePaymentForm, RefuseForm, ReturnForm
-from .models import Application, ApplicationTransition, FeeDiscount, FeeRate
-from .pdf import fee_statement_available
-from .services import review
-from .views import document_response
+from .. import selectors
+from ..forms import FeePaymentForm, RefuseForm, ReturnForm
+from ..models import Application
+from ..services import review
+from ..views import document_response
 
 State = Application.State
 
 # The desk shows this many applications at most (oldest first); the list filters find the rest.
 DESK_LIMIT = 50
-
-# Amount fields of the read-only application page and the display that replaces each.
-YEN_FIELDS = {
-    name: f"{name}_yen"
-    for name in (
-        "contract_amount_total",
-        "contract_amount_target",
-        "guarantee_amount",
-        "progress_amount",
-        "fee_base",
-        "fee_discount",
-        "fee_amount",
-        "fee_paid_amount",
-    )
-}
 
 
 def yen_text(amount: int | None) -> str:
@@ -149,172 +129,13 @@ def consequences(application: Application, name: str) -> list[str]:
     return []
 
 
-class ApplicationTransitionInline(admin.TabularInline):
-    model = ApplicationTransition
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "event", "from_state", "to_state", "actor", "comment"]
-    readonly_fields = ["created_at", "event", "from_state", "to_state", "actor", "comment"]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 class EmptyForm(forms.Form):
     pass
 
 
-def _change_context(application: Application) -> dict[str, Any]:
-    """Before → after of a change, and what would stop its approval (the submission's rules)."""
-    if application.purpose != Application.Purpose.CHANGE or application.target_guarantee_id is None:
-        return {"change_lines": [], "change_problems": []}
-    problems: list[GuaranteeError] = []
-    try:
-        problems += rules.change_result_problems(application)
-    except GuaranteeError as exc:
-        problems.append(exc)
-    return {"change_lines": rules.change_lines(application), "change_problems": problems}
+class ReviewDeskAdmin(BranchScopedAdmin):
+    """The desk and the per-object actions of the review queue (ApplicationAdmin is the record)."""
 
-
-@admin.register(Application)
-class ApplicationAdmin(BranchScopedAdmin):
-    """The review queue: every submitted application of the clerk's branch, oldest first."""
-
-    list_display = [
-        "id",
-        "submitted_at",
-        "state_display",
-        "purpose",
-        "kind",
-        "contractor",
-        "orderer",
-        "work_name",
-        "amount_display",
-        "fee_display",
-    ]
-    list_filter = ["state", "purpose", "kind", "branch"]
-    search_fields = ["work_name", "contractor__company_name", "orderer__title", "target_guarantee__number"]
-    list_select_related = ["contractor", "orderer"]
-    ordering = ["submitted_at", "id"]
-    show_full_result_count = False
-    list_per_page = 50
-    inlines = [ApplicationTransitionInline]
-    change_form_template = "admin/applications/application/change_form.html"
-    readonly_fields = ["document_links"]
-
-    @admin.display(description=gettext_lazy("状態"), ordering="state")
-    def state_display(self, obj: Application) -> str:
-        return obj.state_label
-
-    @admin.display(description=gettext_lazy("保証金額"), ordering="guarantee_amount")
-    def amount_display(self, obj: Application) -> str:
-        return yen(obj.guarantee_amount)
-
-    @admin.display(description=gettext_lazy("保証料"), ordering="fee_amount")
-    def fee_display(self, obj: Application) -> str:
-        return yen(obj.fee_amount)
-
-    @admin.display(description=gettext_lazy("変更前 → 変更後"))
-    def change_before_after(self, obj: Application) -> str:
-        context = _change_context(obj)
-        if not context["change_lines"]:
-            return "-"
-        return render_to_string("admin/applications/application/_change_before_after.html", context)
-
-    @admin.display(description=gettext_lazy("請負金額(総額)"))
-    def contract_amount_total_yen(self, obj: Application) -> str:
-        return yen_text(obj.contract_amount_total)
-
-    @admin.display(description=gettext_lazy("請負金額(対象額)"))
-    def contract_amount_target_yen(self, obj: Application) -> str:
-        return yen_text(obj.contract_amount_target)
-
-    @admin.display(description=gettext_lazy("保証金額"))
-    def guarantee_amount_yen(self, obj: Application) -> str:
-        return yen_text(obj.guarantee_amount)
-
-    @admin.display(description=gettext_lazy("出来高"))
-    def progress_amount_yen(self, obj: Application) -> str:
-        return yen_text(obj.progress_amount)
-
-    @admin.display(description=gettext_lazy("保証料（割引前）"))
-    def fee_base_yen(self, obj: Application) -> str:
-        return yen_text(obj.fee_base)
-
-    @admin.display(description=gettext_lazy("e-Net割引"))
-    def fee_discount_yen(self, obj: Application) -> str:
-        return yen_text(obj.fee_discount)
-
-    @admin.display(description=gettext_lazy("保証料"))
-    def fee_amount_yen(self, obj: Application) -> str:
-        return yen_text(obj.fee_amount)
-
-    @admin.display(description=gettext_lazy("入金額"))
-    def fee_paid_amount_yen(self, obj: Application) -> str:
-        return yen_text(obj.fee_paid_amount)
-
-    @admin.display(description=gettext_lazy("書類"))
-    def document_links(self, obj: Application) -> str:
-        return format_html_join(
-            "",
-            '<div><a href="{}">{}: {}</a> ({})</div>',
-            (
-                (
-                    reverse("admin:applications_application_document", args=[obj.pk, document.pk]),
-                    document.get_doc_type_display(),
-                    document.original_name,
-                    document.get_content_type_display(),
-                )
-                for document in obj.documents.all()
-            ),
-        ) or _("なし")
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        # Drafts are the contractor's own business until submitted.
-        return super().get_queryset(request).exclude(state=State.DRAFT)
-
-    @admin.display(description=gettext_lazy("保証料計算書"))
-    def fee_statement_link(self, obj: Application) -> str:
-        if not fee_statement_available(obj):
-            return _("なし")
-        url = reverse("admin:applications_application_fee_statement", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, _("PDFをダウンロード"))
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [YEN_FIELDS.get(f.name, f.name) for f in Application._meta.fields if f.name != "id"] + [
-            "change_before_after",
-            "document_links",
-            "fee_statement_link",
-        ]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
-    ) -> HttpResponse:
-        extra_context = {
-            **(extra_context or {}),
-            "can_review": request.user.has_perm("applications.review_application"),
-            # Every field is read-only: the record changes through its actions, never through 保存.
-            "show_save": False,
-            "show_save_and_continue": False,
-            "show_save_and_add_another": False,
-            "show_delete": False,
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
-        # Every field is read-only; amounts read as on the desk (2,172,720,000円, not 2172720000).
-        return self.get_readonly_fields(request, obj)
-
-    # --- The review desk -----------------------------------------------------------------------
     def desk_view(self, request: HttpRequest) -> HttpResponse:
         """審査デスク: every application waiting for the clerk's branch, each with its documents, the
         fee, the change before → after and the actions that apply now."""
@@ -498,7 +319,7 @@ class ApplicationAdmin(BranchScopedAdmin):
 
     def fee_statement_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """保証料計算書 for staff of the application's branch (head office: all), rendered now."""
-        from . import pdf_views  # WeasyPrint loads only where PDFs are made
+        from .. import pdf_views  # WeasyPrint loads only where PDFs are made
 
         if not self.has_view_permission(request):
             raise Http404
@@ -510,104 +331,3 @@ class ApplicationAdmin(BranchScopedAdmin):
             raise PermissionDenied
         application = get_object_or_404(self.get_queryset(request), pk=pk)
         return document_response(get_object_or_404(application.documents, pk=document_pk))
-
-
-class _RateAdminBase(admin.ModelAdmin):
-    """Rows apply from ``valid_from``; once a row is in force it is history and stays as it was."""
-
-    formfield_overrides = DATE_FIELD_OVERRIDES
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("applications.manage_fee_rates") and super().has_add_permission(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if not request.user.has_perm("applications.manage_fee_rates"):
-            return False
-        if obj is not None and obj.valid_from <= timezone.localdate():
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.has_change_permission(request, obj) and obj is not None
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-
-
-class _FutureDateForm(forms.ModelForm):
-    def clean_valid_from(self) -> Any:
-        valid_from = self.cleaned_data["valid_from"]
-        if valid_from < timezone.localdate():
-            raise forms.ValidationError(
-                _("適用開始日は今日以後の日付にしてください（過去の見積りは変えられません）。")
-            )
-        return valid_from
-
-
-class FeeRateForm(_FutureDateForm):
-    class Meta:
-        model = FeeRate
-        fields = ["kind", "orderer_kind", "amount_from", "rate_percent", "valid_from", "note"]
-
-
-class FeeDiscountForm(_FutureDateForm):
-    class Meta:
-        model = FeeDiscount
-        fields = ["kind", "min_amount", "amount_off", "label", "valid_from", "note"]
-
-
-class QuoteForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("区分"), choices=GuaranteeKind.choices)
-    orderer_kind = forms.ChoiceField(label=gettext_lazy("発注者区分"), choices=Orderer.Kind.choices)
-    amount = YenField(label=gettext_lazy("保証金額（円）"))
-    on = BusinessDateField(label=gettext_lazy("計算日"), widget=DateInput())
-
-
-@admin.register(FeeRate)
-class FeeRateAdmin(_RateAdminBase):
-    form = FeeRateForm
-    list_display = ["kind", "orderer_kind", "amount_from_display", "rate_percent", "valid_from", "note"]
-    list_filter = ["kind", "orderer_kind", "valid_from"]
-    change_list_template = "admin/applications/feerate/change_list.html"
-
-    def get_urls(self) -> list[Any]:
-        return [
-            path("quote/", self.admin_site.admin_view(self.quote_view), name="applications_feerate_quote"),
-            *super().get_urls(),
-        ]
-
-    def quote_view(self, request: HttpRequest) -> HttpResponse:
-        """保証料の試算: the same quote the contractor's form shows, for staff answering questions."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        form = QuoteForm(request.GET or None, initial={"on": timezone.localdate()})
-        quote = None
-        missing = False
-        if form.is_valid():
-            data = form.cleaned_data
-            quote = selectors.fee_quote(
-                kind=data["kind"], orderer_kind=data["orderer_kind"], amount=data["amount"], on=data["on"]
-            )
-            missing = quote is None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("保証料の試算"),
-            "opts": self.model._meta,
-            "form": form,
-            "quote": quote,
-            "missing": missing,
-        }
-        return TemplateResponse(request, "admin/applications/feerate/quote.html", context)
-
-    @admin.display(description=gettext_lazy("保証金額（この額を超える部分から）"), ordering="amount_from")
-    def amount_from_display(self, obj: FeeRate) -> str:
-        return format_html("{}円", yen(obj.amount_from))
-
-
-@admin.register(FeeDiscount)
-class FeeDiscountAdmin(_RateAdminBase):
-    form = FeeDiscountForm
-    list_display = ["label", "kind", "min_amount", "amount_off", "valid_from", "note"]
-    list_filter = ["kind"]
