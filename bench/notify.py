@@ -172,6 +172,8 @@ def seed() -> None:
                     guarantee_period_end=dt.date(2027, 3, 31),
                     construction_end_date=dt.date(2027, 3, 31),
                     medium=Guarantee.Medium.ELECTRONIC,
+                    latest_certificate_version=1,  # the version bulk-created below
+                    latest_certificate_issued_on=dt.date(2026, 6, 1),
                 )
                 for i in range(CERTIFICATES)
             ],

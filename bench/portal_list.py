@@ -142,7 +142,7 @@ def start_gunicorn(env: dict[str, str]) -> subprocess.Popen[bytes]:
         cwd=ROOT,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60  # a busy machine starts two workers slowly
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"{BASE}/bench/bare/", timeout=1) as response:  # noqa: S310

@@ -1,7 +1,9 @@
 """Reads for the contractors' screens: 保証工事一覧 and certificate versions.
 
-The list is one query for the page and one for the count, whatever the number of guarantees: the
-latest certificate's date and (変更) mark come from correlated subqueries, the orderer from a join.
+The list is one query for the page and one for the count, whatever the number of guarantees, both on
+the guarantee table alone (and the orderer, joined for the page): the latest certificate's number,
+date and (変更) mark are columns of the guarantee (written when a version is issued), so neither query
+looks up a certificate.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import unicodedata
 from functools import reduce
 from operator import and_
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from authkeys.keys import normalize_contract_number
@@ -59,15 +61,10 @@ def _term_condition(field: str, term: str) -> Q:
 def contractor_guarantees(
     *, contractor: Contractor, field: str = "all", query: str = "", status: str = "", today: dt.date
 ) -> QuerySet[Guarantee]:
-    """The contractor's guarantees with at least one certificate, newest first, for 保証工事一覧.
-
-    Each row carries ``latest_issued_on`` (証書発行日 of the latest version), ``latest_is_change``
-    (the 変更契約 mark) and its orderer.
-    """
-    latest = Certificate.objects.filter(guarantee=OuterRef("pk")).order_by("-version")
-    # Exists is a semi-join: the count does not evaluate the latest-version subqueries.
-    guarantees = Guarantee.objects.filter(Exists(Certificate.objects.filter(guarantee=OuterRef("pk"))))
-    guarantees = guarantees.filter(contractor=contractor)
+    """The contractor's guarantees with at least one certificate, newest first, for 保証工事一覧,
+    with their orderer (``latest_certificate_issued_on`` and ``latest_certificate_is_change`` are the
+    latest version's 証書発行日 and 変更契約 mark)."""
+    guarantees = Guarantee.objects.filter(contractor=contractor, latest_certificate_version__isnull=False)
     if status == "current":
         guarantees = guarantees.current(today=today)
     elif status == "past":
@@ -75,14 +72,7 @@ def contractor_guarantees(
     terms = search_terms(query)
     if terms:
         guarantees = guarantees.filter(reduce(and_, [_term_condition(field, term) for term in terms]))
-    return (
-        guarantees.annotate(
-            latest_issued_on=Subquery(latest.values("issued_on")[:1]),
-            latest_is_change=Subquery(latest.values("is_change")[:1]),
-        )
-        .select_related("orderer")
-        .order_by("-concluded_on", "-number")
-    )
+    return guarantees.select_related("orderer").order_by("-concluded_on", "-number")
 
 
 def contractor_guarantee(*, contractor: Contractor, number: str) -> Guarantee | None:

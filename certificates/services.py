@@ -64,6 +64,21 @@ def _locked(guarantee: Guarantee) -> Guarantee:
     )
 
 
+def _record_latest(guarantee: Guarantee, certificate: Certificate) -> None:
+    """Keep the new version's number, 証書発行日 and (変更) mark on its guarantee, in the transaction
+    that issues it: 保証工事一覧 reads them from the guarantee's row."""
+    guarantee.latest_certificate_version = certificate.version
+    guarantee.latest_certificate_issued_on = certificate.issued_on
+    guarantee.latest_certificate_is_change = certificate.is_change
+    guarantee.save(
+        update_fields=[
+            "latest_certificate_version",
+            "latest_certificate_issued_on",
+            "latest_certificate_is_change",
+        ]
+    )
+
+
 @transaction.atomic
 def certificate_issue(
     *,
@@ -92,6 +107,7 @@ def certificate_issue(
         issued_by=issued_by if issued_by is not None and issued_by.pk else None,
         **certificate_snapshot(guarantee),
     )
+    _record_latest(guarantee, certificate)
     if guarantee.is_electronic:
         authkey_issue(guarantee=guarantee, issued_by=issued_by, key=key)
     audit_record(
@@ -256,6 +272,7 @@ def guarantee_change(
             change_reason=reason.strip(),
             **certificate_snapshot(guarantee),
         )
+        _record_latest(guarantee, certificate)
         audit_record(
             action=AuditEvent.Action.CERTIFICATE_VERSION_ISSUED,
             actor=changed_by,

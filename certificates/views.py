@@ -39,17 +39,23 @@ def guarantee_list(request: HttpRequest) -> HttpResponse:
     if status not in dict(selectors.STATUS_FILTERS):
         status = ""
     query = request.GET.get("q", "")[: selectors.MAX_QUERY_LENGTH]
+    today = japan_today()
     guarantees = selectors.contractor_guarantees(
         contractor=_current_user_contractor(request),
         field=field,
         query=query,
         status=status,
-        today=japan_today(),
+        today=today,
     )
     page = Paginator(guarantees, settings.PORTAL_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    # The rows are loaded here, not inside the template, with what the apps above add to them.
-    page.object_list = list(page.object_list)
-    listing.load_row_extras(page.object_list)
+    # Every query runs here, not inside the template; the rows are plain values (certificates.listing).
+    rows = listing.list_rows(
+        list(page.object_list),
+        today=today,
+        # One reverse() per page instead of two per row; each row appends its own number.
+        detail_prefix=reverse("certificates:detail", args=[_PLACEHOLDER])[: -len(_PLACEHOLDER + "/")],
+        key_prefix=reverse("authkeys:display", args=[_PLACEHOLDER])[: -len(_PLACEHOLDER + "/")],
+    )
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -57,15 +63,13 @@ def guarantee_list(request: HttpRequest) -> HttpResponse:
         "certificates/guarantee_list.html",
         {
             "page": page,
+            "rows": rows,
             "field": field,
             "query": query,
             "status": status,
             "search_fields": selectors.SEARCH_FIELDS,
             "status_filters": selectors.STATUS_FILTERS,
             "page_query": params.urlencode(),
-            # Row links are built from these prefixes: one reverse() per page instead of two per row.
-            "detail_prefix": reverse("certificates:detail", args=[_PLACEHOLDER])[: -len(_PLACEHOLDER + "/")],
-            "key_prefix": reverse("authkeys:display", args=[_PLACEHOLDER])[: -len(_PLACEHOLDER + "/")],
         },
     )
 

@@ -438,11 +438,21 @@ def _load_generated(generated: list[_Generated], *, rng: random.Random) -> None:
     _number_in_bulk([item.row for item in generated])
     for item, pk in zip(generated, bulk.reserve_ids(Guarantee, len(generated)), strict=True):
         item.row["id"] = pk
+    issued = []
+    for item in generated:
+        # The first version is the latest: the guarantee carries its number, date and mark.
+        issued_on = cast(dt.date, item.row["concluded_on"]) + dt.timedelta(days=rng.randrange(1, 10))
+        issued.append(issued_on)
+        item.row.update(
+            latest_certificate_version=1,
+            latest_certificate_issued_on=issued_on,
+            latest_certificate_is_change=False,
+        )
     bulk.copy_rows(Guarantee, [item.row for item in generated])
 
     certificates = []
     electronic = []
-    for item in generated:
+    for item, issued_on in zip(generated, issued, strict=True):
         row = item.row
         # What certificate_snapshot reads of a guarantee, without building a model per row.
         view = SimpleNamespace(
@@ -458,7 +468,7 @@ def _load_generated(generated: list[_Generated], *, rng: random.Random) -> None:
                 "guarantee_id": row["id"],
                 "version": 1,
                 "certified_on": concluded,
-                "issued_on": concluded + dt.timedelta(days=rng.randrange(1, 10)),
+                "issued_on": issued_on,
                 **certificate_snapshot(cast(Guarantee, view)),
             }
         )

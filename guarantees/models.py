@@ -291,6 +291,16 @@ class Guarantee(models.Model):
     status_changed_on = models.DateField(_("状態の変更日"), null=True, blank=True)
     status_reason = models.CharField(_("状態の理由"), max_length=200, blank=True)
     medium = models.CharField(_("種別"), max_length=20, choices=Medium.choices)
+    # The latest certificate version's number, 証書発行日 and (変更) mark, written by the service that
+    # issues the version (certificates.services) in the same transaction, so that 保証工事一覧 reads
+    # them from the row instead of looking the version up per guarantee. None: no certificate yet.
+    latest_certificate_version = models.PositiveSmallIntegerField(
+        _("証書の最新版"), null=True, blank=True, editable=False
+    )
+    latest_certificate_issued_on = models.DateField(
+        _("最新版の証書発行日"), null=True, blank=True, editable=False
+    )
+    latest_certificate_is_change = models.BooleanField(_("最新版が変更証書"), default=False, editable=False)
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
@@ -321,9 +331,28 @@ class Guarantee(models.Model):
             models.CheckConstraint(
                 condition=models.Q(number__regex=r"^[0-9]{10}$"), name="guarantee_number_10_digits"
             ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    latest_certificate_version__isnull=True,
+                    latest_certificate_issued_on__isnull=True,
+                    latest_certificate_is_change=False,
+                )
+                | models.Q(
+                    latest_certificate_version__isnull=False,  # (a comparison with NULL passes a check)
+                    latest_certificate_version__gte=1,
+                    latest_certificate_issued_on__isnull=False,
+                )
+                & (models.Q(latest_certificate_is_change=False) | models.Q(latest_certificate_version__gt=1)),
+                name="guarantee_latest_certificate_whole",
+            ),
         ]
         indexes = [
-            models.Index(fields=["contractor", "-concluded_on", "-number"], name="guarantee_contractor_list"),
+            # 保証工事一覧: a contractor's guarantees with a certificate, newest first (count and page).
+            models.Index(
+                fields=["contractor", "-concluded_on", "-number"],
+                condition=models.Q(latest_certificate_version__isnull=False),
+                name="guarantee_contractor_list",
+            ),
             models.Index(fields=["branch", "status"], name="guarantee_branch_status"),
         ]
 

@@ -58,7 +58,17 @@ def test_the_staff_search_matches_what_djangos_own_admin_search_matches(guarante
     model_admin = admin.site._registry[Guarantee]
     request = RequestFactory().get("/admin/guarantees/guarantee/")
     request.user = admin_user
-    for term in ["工事", "河川", "阿蘇", "鹿児島 岸壁", "該当なし", "100%", guarantees["harbour"].number]:
+    for term in [
+        "工事",
+        "河川",
+        "阿蘇",
+        "鹿児島 岸壁",
+        "該当なし",
+        "100%",
+        guarantees["harbour"].number,
+        guarantees["harbour"].number[3:],
+        "10",
+    ]:
         ours = set(staff_search(Guarantee.objects.all(), term).values_list("pk", flat=True))
         django_own, _duplicates = admin.ModelAdmin.get_search_results(
             model_admin, request, Guarantee.objects.all(), term
@@ -66,15 +76,35 @@ def test_the_staff_search_matches_what_djangos_own_admin_search_matches(guarante
         assert ours == set(django_own.values_list("pk", flat=True)), term
 
 
-def test_the_search_is_answered_from_the_trigram_indexes(guarantees):
-    # given a table so small that PostgreSQL would rather scan it: forbid scans to see which
-    # indexes the search can use at all
-    query = staff_search(Guarantee.objects.order_by("-pk"), "護岸").query
+def _plan(term: str) -> str:
+    # A table so small that PostgreSQL would rather scan it: forbid scans to see which indexes the
+    # search can use at all.
+    query = staff_search(Guarantee.objects.order_by("-pk"), term).query
     sql, params = query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "guarantee_work_name_trgm" in plan
-    assert "guarantee_number_trgm" in plan
-    assert "Seq Scan on guarantees_guarantee" not in plan
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_the_search_is_answered_from_the_trigram_indexes(guarantees):
+    # when staff search by a word of a work name, and by digits of a number
+    by_word = _plan("護岸工事")
+    by_digits = _plan(guarantees["harbour"].number[3:])
+
+    # then the work name's trigram index answers the word, without the number (digits only)
+    assert "guarantee_work_name_trgm" in by_word
+    assert "guarantee_number_trgm" not in by_word
+    assert "guarantee_number_trgm" in by_digits
+    for plan in (by_word, by_digits):
+        assert "Seq Scan on guarantees_guarantee" not in plan
+
+
+def test_a_search_of_short_terms_walks_the_newest_first_instead_of_sorting_every_match(guarantees):
+    # when every term is shorter than a trigram
+    short = staff_search(Guarantee.objects.all(), "工事 河川")
+    indexed = staff_search(Guarantee.objects.all(), "護岸工事")
+
+    # then the order is the primary key's, which the page walks from the newest
+    assert short.query.order_by == ("-pk",)
+    assert indexed.query.order_by != ("-pk",)
