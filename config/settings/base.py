@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "verification",
     "apiclients",
     "applications",
+    "demo",
 ]
 
 MIDDLEWARE = [
