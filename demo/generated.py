@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import cast
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from authkeys import keys
@@ -91,19 +92,23 @@ def seed_generated(
     if missing <= 0:
         return 0
     rng = random.Random(seed + existing)
-    branches = list(Branch.objects.select_related("company"))
-    contractors = _generated_contractors(max(missing // 50, 1))
-    orderers = _generated_orderers(200, rng)
-    banks = [Bank.objects.get_or_create(name=n, branch_name=b)[0] for n, b in _BANKS]
-    demo_left = max(
-        demo_share
-        - demo_world.contractor.guarantees.exclude(number__in=[ADVANCE_NUMBER, CONTRACT_NUMBER]).count(),
-        0,
-    )
     today = timezone.localdate()
     added = 0
-    # One transaction; for a large load the secondary indexes are built once at the end.
+    # One transaction, committed without waiting for the WAL flush (a failed seed is simply run
+    # again); for a large load the secondary indexes and foreign keys are built once at the end.
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+        branches = list(Branch.objects.select_related("company"))
+        contractors = _generated_contractors(max(missing // 50, 1))
+        orderers = _generated_orderers(200, rng)
+        banks = [Bank.objects.get_or_create(name=n, branch_name=b)[0] for n, b in _BANKS]
+        demo_left = max(
+            demo_share
+            - demo_world.contractor.guarantees.exclude(number__in=[ADVANCE_NUMBER, CONTRACT_NUMBER]).count(),
+            0,
+        )
         indexed = (Guarantee, Certificate, AuthKey) if missing >= rebuild_indexes_from else ()
         with bulk.indexes_built_after(*indexed):
             while added < missing:
@@ -122,6 +127,8 @@ def seed_generated(
                 demo_left = max(demo_left - size, 0)
                 _load_generated(rows, rng=rng)
                 added += size
+        # Fresh statistics for the planner, as the next autovacuum round would gather them.
+        bulk.analyze(Contractor, Orderer, Guarantee, Certificate, AuthKey)
     return added
 
 
@@ -194,14 +201,23 @@ def _generated_rows(
 
 
 def _load_generated(generated: list[_Generated], *, rng: random.Random) -> None:
-    """Write one batch: guarantees, their first certificate versions, the electronic ones' keys."""
+    """Write one batch: guarantees, their first certificate versions, the electronic ones' keys.
+    Each table is one COPY fed by a generator, so each row is made while PostgreSQL stores the
+    ones before."""
     _number_in_bulk([item.row for item in generated])
     for item, pk in zip(generated, bulk.reserve_ids(Guarantee, len(generated)), strict=True):
         item.row["id"] = pk
-    bulk.copy_rows(Guarantee, [item.row for item in generated])
+    bulk.copy_rows(Guarantee, (item.row for item in generated))
+    electronic: list[dict[str, object]] = []
+    bulk.copy_rows(Certificate, _certificates(generated, rng=rng, electronic=electronic))
+    bulk.copy_rows(AuthKey, _keys(electronic))
 
-    certificates = []
-    electronic = []
+
+def _certificates(
+    generated: list[_Generated], *, rng: random.Random, electronic: list[dict[str, object]]
+) -> Iterator[dict[str, object]]:
+    """Version 1 of each guarantee's certificate, printed by ``certificate_snapshot`` (the function
+    every certificate uses); the electronic guarantees' rows are collected on the way."""
     for item in generated:
         row = item.row
         # What certificate_snapshot reads of a guarantee, without building a model per row.
@@ -213,27 +229,26 @@ def _load_generated(generated: list[_Generated], *, rng: random.Random) -> None:
             bank=item.bank,
         )
         concluded = cast(dt.date, row["concluded_on"])
-        certificates.append(
-            {
-                "guarantee_id": row["id"],
-                "version": 1,
-                "certified_on": concluded,
-                "issued_on": concluded + dt.timedelta(days=rng.randrange(1, 10)),
-                **certificate_snapshot(cast(Guarantee, view)),
-            }
-        )
+        yield {
+            "guarantee_id": row["id"],
+            "version": 1,
+            "certified_on": concluded,
+            "issued_on": concluded + dt.timedelta(days=rng.randrange(1, 10)),
+            **certificate_snapshot(cast(Guarantee, view)),
+        }
         if row["medium"] == Guarantee.Medium.ELECTRONIC:
             electronic.append(row)
-    bulk.copy_rows(Certificate, certificates)
-    numbers = [cast(str, row["number"]) for row in electronic]
-    sealed = keys.seal_keys(contract_numbers=numbers, keys=keys.generate_keys(len(numbers)))
-    bulk.copy_rows(
-        AuthKey,
-        [
-            {"guarantee_id": row["id"], "digest": digest, "ciphertext": ciphertext}
-            for row, (digest, ciphertext) in zip(electronic, sealed, strict=True)
-        ],
-    )
+
+
+def _keys(electronic: list[dict[str, object]], chunk: int = 2000) -> Iterator[dict[str, object]]:
+    """A new key for each electronic guarantee, with its digest and ciphertext as the portal makes
+    them (``authkeys.keys``), sealed a chunk at a time as COPY reads."""
+    for start in range(0, len(electronic), chunk):
+        rows = electronic[start : start + chunk]
+        numbers = [cast(str, row["number"]) for row in rows]
+        sealed = keys.seal_keys(contract_numbers=numbers, keys=keys.generate_keys(len(numbers)))
+        for row, (digest, ciphertext) in zip(rows, sealed, strict=True):
+            yield {"guarantee_id": row["id"], "digest": digest, "ciphertext": ciphertext}
 
 
 def _number_in_bulk(rows: list[dict[str, object]]) -> None:
@@ -258,34 +273,38 @@ def _number_in_bulk(rows: list[dict[str, object]]) -> None:
 
 
 def _generated_contractors(count: int) -> list[Contractor]:
-    existing = list(Contractor.objects.filter(address="（生成データ）"))
-    new = [
-        Contractor(
-            company_name=f"株式会社{_COMPANIES[i % len(_COMPANIES)]}{i // len(_COMPANIES) + 1:04d}",
-            office_name=_OFFICES[i % len(_OFFICES)],
-            address="（生成データ）",
-            notice_emails=f"notice{i:05d}@contractor.example.jp",
-        )
-        for i in range(len(existing), count)
+    existing = Contractor.objects.filter(address="（生成データ）").count()
+    wanted = range(existing, count)
+    rows = [
+        {
+            "id": pk,
+            "company_name": f"株式会社{_COMPANIES[i % len(_COMPANIES)]}{i // len(_COMPANIES) + 1:04d}",
+            "office_name": _OFFICES[i % len(_OFFICES)],
+            "address": "（生成データ）",
+            "notice_emails": f"notice{i:05d}@contractor.example.jp",
+        }
+        for i, pk in zip(wanted, bulk.reserve_ids(Contractor, len(wanted)), strict=True)
     ]
-    Contractor.objects.bulk_create(new, batch_size=1000)
-    return list(Contractor.objects.filter(address="（生成データ）"))
+    bulk.copy_rows(Contractor, rows)
+    return list(Contractor.objects.filter(address="（生成データ）").order_by("pk"))
 
 
 def _generated_orderers(count: int, rng: random.Random) -> list[Orderer]:
-    existing = list(Orderer.objects.filter(organisation__startswith="（生成）"))
-    new = []
-    for i in range(len(existing), count):
+    existing = Orderer.objects.filter(organisation__startswith="（生成）").count()
+    wanted = range(existing, count)
+    rows = []
+    for i, pk in zip(wanted, bulk.reserve_ids(Orderer, len(wanted)), strict=True):
         adopted = rng.choice(
             [None, dt.date(2022, 5, 9), dt.date(2023, 4, 1), dt.date(2024, 2, 1), dt.date(2025, 4, 1)]
         )
-        new.append(
-            Orderer(
-                title=f"第{i + 1:03d}市長",
-                organisation=f"（生成）第{i + 1:03d}市",
-                kind=Orderer.Kind.MUNICIPALITY,
-                e_guarantee_adopted_on=adopted,
-            )
+        rows.append(
+            {
+                "id": pk,
+                "title": f"第{i + 1:03d}市長",
+                "organisation": f"（生成）第{i + 1:03d}市",
+                "kind": str(Orderer.Kind.MUNICIPALITY),
+                "e_guarantee_adopted_on": adopted,
+            }
         )
-    Orderer.objects.bulk_create(new)
-    return list(Orderer.objects.filter(organisation__startswith="（生成）"))
+    bulk.copy_rows(Orderer, rows)
+    return list(Orderer.objects.filter(organisation__startswith="（生成）").order_by("pk"))
