@@ -80,11 +80,11 @@ def seed_generated(
     """Add generated guarantees until there are ``count`` beyond the brochure's, with certificates
     and keys. ``demo_share`` of them go to the demo contractor (for the list-page benchmark).
 
-    Bulk loading (demo/bulk.py): rows are plain dicts copied in with PostgreSQL ``COPY``,
-    primary keys reserved in one round trip, numbers taken by moving each number sequence forward
-    once per batch, the certificate's printed fields from ``certificate_snapshot`` (the function
-    every certificate uses) and the keys' digests and ciphertexts computed in one pass.
-    Returns how many were added.
+    Bulk loading (demo/bulk.py), in one transaction: rows are plain dicts streamed into PostgreSQL
+    ``COPY`` as they are made, primary keys reserved in one round trip, numbers taken by moving
+    each number sequence forward once per batch, the certificate's printed fields from
+    ``certificate_snapshot`` (the function every certificate uses) and the keys' digests and
+    ciphertexts computed as the portal computes them. Returns how many were added.
     """
     demo_world = world()
     existing = Guarantee.objects.exclude(number__in=[ADVANCE_NUMBER, CONTRACT_NUMBER]).count()
