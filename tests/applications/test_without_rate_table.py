@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from applications import services
 from applications.errors import ApplicationError
 from applications.models import Application, FeeDiscount, FeeRate
+from applications.services import drafts
 from tests.factories import issue_guarantee
 
 from .conftest import make_draft, pdf
@@ -62,12 +62,12 @@ def test_an_increase_is_refused_without_a_rate_while_a_decrease_costs_nothing(us
     )
 
     def change(values: dict[str, object]) -> Application:
-        application = services.application_create_change(user=user_a, guarantee=issued, purpose="change")
-        application = services.application_save_draft(application=application, user=user_a, values=values)
-        services.application_document_add(
+        application = drafts.application_create_change(user=user_a, guarantee=issued, purpose="change")
+        application = drafts.application_save_draft(application=application, user=user_a, values=values)
+        drafts.application_document_add(
             application=application, user=user_a, doc_type="contract", upload=pdf()
         )
-        return services.application_submit(application=application, submitted_by=user_a)
+        return drafts.application_submit(application=application, submitted_by=user_a)
 
     with pytest.raises(ApplicationError) as refused:
         change(
