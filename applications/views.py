@@ -281,6 +281,7 @@ def application_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("applications:detail", pk=application.pk)
     problems = rules.submission_problems(application, today=today)
     quote = None
+    no_rate = False
     if (
         application.purpose == Application.Purpose.NEW
         and application.orderer
@@ -292,10 +293,13 @@ def application_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             amount=application.guarantee_amount,
             on=today,
         )
+        # No rate in force (none registered yet): the submission would be refused, so say why here.
+        no_rate = quote is None
     context = {
         **_step_context(application, "confirm"),
         "problems": [(problem, step_url(application, problem.step or "confirm")) for problem in problems],
         "quote": quote,
+        "no_rate": no_rate,
         "change_lines": changes.change_lines(application),
         "documents": application.documents.all(),
         "last_return": selectors.application_last_return(application=application),

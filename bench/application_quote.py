@@ -32,7 +32,8 @@ DURATION = "5s"
 
 
 def _setup() -> tuple[str, int]:
-    """Migrate, make a contractor user and an orderer, return (session cookie, orderer id)."""
+    """Migrate, load the demo rate table, make a contractor user and an orderer; return (session
+    cookie, orderer id)."""
     import django
 
     django.setup()
@@ -43,6 +44,9 @@ def _setup() -> tuple[str, int]:
     from guarantees.models import Contractor, Orderer
 
     call_command("migrate", verbosity=0, interactive=False)
+    from demo.rates import seed_demo_rates
+
+    seed_demo_rates()  # the table every quote reads (no migration brings one)
     contractor, _ = Contractor.objects.get_or_create(company_name="ベンチ建設株式会社", office_name="本店")
     user, _ = User.objects.update_or_create(
         username="bench-contractor", defaults={"contractor": contractor, "must_change_password": False}

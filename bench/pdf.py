@@ -86,11 +86,11 @@ def main() -> None:
     common.setup_django()
     from django.db import connection
 
-    from guarantees import demo
+    from demo import brochure, generated
 
     report = common.Report("pdf")
-    demo.seed_brochure()
-    demo.seed_generated(count=CERTIFICATES)
+    brochure.seed_brochure()
+    generated.seed_generated(count=CERTIFICATES)
     from certificates.models import Certificate
 
     ids = list(Certificate.objects.order_by("pk").values_list("pk", flat=True)[:CERTIFICATES])
@@ -187,7 +187,7 @@ def main() -> None:
     )
     notice_guarantee = certificate.guarantee
     notice = common.repeat(
-        lambda: pdf.authkey_notice_pdf(guarantee=notice_guarantee, key=demo.ADVANCE_KEY),
+        lambda: pdf.authkey_notice_pdf(guarantee=notice_guarantee, key=brochure.ADVANCE_KEY),
         times=10,
         budget=budget,
         max_seconds=4,
@@ -298,7 +298,7 @@ def _downloads(report: common.Report, budget: common.Budget) -> None:
     from accounts.models import User
     from certificates import pdf
     from certificates.models import Certificate
-    from guarantees import demo
+    from demo import brochure
 
     def bare(request: HttpRequest) -> HttpResponse:
         return HttpResponse(b"ok")
@@ -314,12 +314,12 @@ def _downloads(report: common.Report, budget: common.Budget) -> None:
     ]
     sys.modules["bench_pdf_urls"] = module
 
-    certificate = Certificate.objects.get(contract_number=demo.ADVANCE_NUMBER, version=1)
+    certificate = Certificate.objects.get(contract_number=brochure.ADVANCE_NUMBER, version=1)
     pdf.certificate_document(certificate=certificate)
     url = f"/documents/certificates/{certificate.contract_number}/v1.pdf"
     with override_settings(ROOT_URLCONF="bench_pdf_urls", ALLOWED_HOSTS=["testserver"]):
         client = Client()
-        client.force_login(User.objects.get(username=demo.DEMO_LOGIN))
+        client.force_login(User.objects.get(username=brochure.DEMO_LOGIN))
         assert client.get(url).status_code == 200
         assert client.get("/bench/bare").status_code == 200
         bare_samples = common.repeat(lambda: client.get("/bench/bare"), times=400, max_seconds=5)

@@ -62,6 +62,15 @@ def branch_clerk(tokyo_branch):
 
 
 @pytest.fixture
+def rate_table(db):
+    """The demo rate table 「デモ用の料率」 (demo/rates.py), which ``seed_demo`` loads: no migration
+    brings a rate table, so a test that quotes a fee has it made here."""
+    from demo.rates import seed_demo_rates
+
+    seed_demo_rates()
+
+
+@pytest.fixture
 def head_office(db):
     return UserFactory(username="honsha", is_staff=True, is_superuser=True)
 

@@ -7,7 +7,7 @@ import sys
 import pytest
 from django.urls import reverse
 
-from guarantees import demo
+from demo import brochure, generated
 from guarantees.models import AuditEvent, Guarantee
 
 
@@ -53,14 +53,14 @@ def test_healthz_answers_503_when_redis_is_unreachable(client, db, settings):
 
 
 def test_seeding_the_demo_twice_changes_nothing(db):
-    demo.seed_brochure()
+    brochure.seed_brochure()
     counts = (Guarantee.objects.count(), AuditEvent.objects.count())
-    demo.seed_brochure()
+    brochure.seed_brochure()
     assert (Guarantee.objects.count(), AuditEvent.objects.count()) == counts == (2, 6)
 
 
 def test_the_demo_holds_the_brochures_example(db):
-    demo.seed_brochure()
+    brochure.seed_brochure()
     advance = Guarantee.objects.get(number="1070000473")
     assert (advance.contract_amount_total, advance.contract_amount_target, advance.guarantee_amount) == (
         2_172_720_000,
@@ -82,9 +82,9 @@ def test_the_demo_holds_the_brochures_example(db):
 
 
 def test_generated_guarantees_top_up_to_the_requested_count(db):
-    demo.seed_brochure()
-    assert demo.seed_generated(count=300, demo_share=40) == 300
-    assert demo.seed_generated(count=300) == 0
+    brochure.seed_brochure()
+    assert generated.seed_generated(count=300, demo_share=40) == 300
+    assert generated.seed_generated(count=300) == 0
     assert Guarantee.objects.count() == 302
     assert Guarantee.objects.filter(contractor__company_name="株式会社西日本保証建設").count() == 42
     numbers = list(Guarantee.objects.values_list("number", flat=True))

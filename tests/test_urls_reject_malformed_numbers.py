@@ -3,13 +3,13 @@ number too long. Full-width digits and hyphens still find the guarantee."""
 
 import pytest
 
-from guarantees import demo
+from demo import brochure
 
 
 @pytest.fixture
 def contractor_client(client, db):
-    demo.seed_brochure()
-    client.login(username=demo.DEMO_LOGIN, password=demo.DEMO_PASSWORD)
+    brochure.seed_brochure()
+    client.login(username=brochure.DEMO_LOGIN, password=brochure.DEMO_PASSWORD)
     return client
 
 

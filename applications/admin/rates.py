@@ -111,6 +111,7 @@ class FeeRateAdmin(_RateAdminBase):
             "form": form,
             "quote": quote,
             "missing": missing,
+            "can_add": self.has_add_permission(request),
         }
         return TemplateResponse(request, "admin/applications/feerate/quote.html", context)
 

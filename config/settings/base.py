@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "apiclients",
     "advances",
     "applications",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -6,19 +6,19 @@ import pytest
 from django.urls import reverse
 
 from certificates.models import Certificate
-from guarantees import demo
+from demo.brochure import ADVANCE_NUMBER, CONTRACT_NUMBER, STAFF_LOGIN, STAFF_PASSWORD, seed_brochure
 from guarantees.models import AuditEvent, Guarantee
 from tests.factories import BranchFactory, issue_guarantee, register_guarantee
 
 
 @pytest.fixture
 def brochure(db):
-    return demo.seed_brochure()
+    return seed_brochure()
 
 
 @pytest.fixture
 def staff_client(client, brochure):
-    client.login(username=demo.STAFF_LOGIN, password=demo.STAFF_PASSWORD)
+    client.login(username=STAFF_LOGIN, password=STAFF_PASSWORD)
     return client
 
 
@@ -39,7 +39,7 @@ def test_the_admin_lists_the_brochures_two_contracts_exactly_as_printed(staff_cl
 
 
 def test_the_admin_shows_the_brochures_certificate_fields_as_printed(staff_client):
-    certificate = Certificate.objects.get(contract_number=demo.ADVANCE_NUMBER)
+    certificate = Certificate.objects.get(contract_number=ADVANCE_NUMBER)
     response = staff_client.get(reverse("admin:certificates_certificate_change", args=[certificate.pk]))
     page = response.content.decode()
     assert response.status_code == 200
@@ -60,7 +60,7 @@ def test_the_admin_shows_the_brochures_certificate_fields_as_printed(staff_clien
 
 
 def test_an_issued_certificate_cannot_be_edited_or_deleted_in_admin(staff_client):
-    certificate = Certificate.objects.get(contract_number=demo.ADVANCE_NUMBER)
+    certificate = Certificate.objects.get(contract_number=ADVANCE_NUMBER)
     url = reverse("admin:certificates_certificate_change", args=[certificate.pk])
     staff_client.post(url, {"work_name": "書き換え"})
     certificate.refresh_from_db()
@@ -148,7 +148,7 @@ def test_the_issue_action_issues_the_certificate_and_key(staff_client, brochure)
 
 
 def test_the_reissue_action_replaces_the_key(staff_client):
-    guarantee = Guarantee.objects.get(number=demo.ADVANCE_NUMBER)
+    guarantee = Guarantee.objects.get(number=ADVANCE_NUMBER)
     staff_client.post(
         reverse("admin:guarantees_guarantee_changelist"),
         {"action": "reissue_keys", "_selected_action": [guarantee.pk]},
@@ -196,7 +196,7 @@ def test_the_change_page_shows_a_rule_violation_next_to_the_field(staff_client, 
 
 
 def test_cancelling_needs_a_reason_and_records_it(staff_client):
-    guarantee = Guarantee.objects.get(number=demo.CONTRACT_NUMBER)
+    guarantee = Guarantee.objects.get(number=CONTRACT_NUMBER)
     url = reverse("admin:guarantees_guarantee_cancel", args=[guarantee.pk])
     response = staff_client.post(url, {"reason": "", "on": "2026-11-20"})
     assert response.status_code == 200

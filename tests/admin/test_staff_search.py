@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
 
-from guarantees import demo
+from demo import brochure
 from guarantees.models import Guarantee
 from guarantees.search import staff_search
 from tests.factories import ContractorFactory, OrdererFactory, register_guarantee
@@ -15,8 +15,8 @@ from tests.factories import ContractorFactory, OrdererFactory, register_guarante
 
 @pytest.fixture
 def staff_client(client, db):
-    demo.seed_brochure()
-    client.login(username=demo.STAFF_LOGIN, password=demo.STAFF_PASSWORD)
+    brochure.seed_brochure()
+    client.login(username=brochure.STAFF_LOGIN, password=brochure.STAFF_PASSWORD)
     return client
 
 

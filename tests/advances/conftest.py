@@ -3,11 +3,11 @@ these tests, so they run on the same day, with the same uploads directory, demo 
 reviewing clerks as the application flow's tests (tests/applications/conftest.py)."""
 
 from tests.applications.conftest import (
-    _demo_rates,
     _media_root,
+    _rate_table,
     _today,
     other_branch_reviewer,
     reviewer,
 )
 
-__all__ = ["_demo_rates", "_media_root", "_today", "other_branch_reviewer", "reviewer"]
+__all__ = ["_media_root", "_rate_table", "_today", "other_branch_reviewer", "reviewer"]

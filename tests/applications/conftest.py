@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import zoneinfo
 
 import pytest
@@ -12,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from applications.models import Application, ApplicationDocument
 from applications.services import drafts
+from demo.rates import seed_demo_rates
 from guarantees.models import GuaranteeKind
 from tests.factories import BankFactory, BranchFactory, UserFactory
 
@@ -33,9 +33,11 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _demo_rates(request):
-    """The demo rate table comes from a data migration; a transactional test elsewhere in the run
-    may have flushed it, so put it back when it is missing."""
+def _rate_table(request):
+    """The flow quotes fees: every test that uses the database has the demo rate table, made in the
+    test's own database (transaction or not), unless it is marked ``without_rate_table``."""
+    if request.node.get_closest_marker("without_rate_table"):
+        return
     marker = request.node.get_closest_marker("django_db")
     names = request.fixturenames
     if "transactional_db" in names or "live_server" in names or (marker and marker.kwargs.get("transaction")):
@@ -44,10 +46,7 @@ def _demo_rates(request):
         request.getfixturevalue("db")
     else:
         return
-    from django.apps import apps
-
-    if not apps.get_model("applications", "FeeRate").objects.exists():
-        importlib.import_module("applications.migrations.0002_demo_fee_table").seed(apps, None)
+    seed_demo_rates()
 
 
 @pytest.fixture(autouse=True)

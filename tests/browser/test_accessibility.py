@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
-from guarantees import demo
+from demo import brochure
 from tests.browser import a11y
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,7 +22,7 @@ KEY = "K5VL4+5QG_KJ"
 
 @pytest.fixture
 def world(live_server):
-    return demo.seed_brochure()
+    return brochure.seed_brochure()
 
 
 @pytest.fixture
@@ -43,8 +43,8 @@ def page(context) -> Page:
 
 def _log_in(page: Page) -> None:
     page.goto("/accounts/login/")
-    page.get_by_label("ログインID").fill(demo.DEMO_LOGIN)
-    page.get_by_label("パスワード").fill(demo.DEMO_PASSWORD)
+    page.get_by_label("ログインID").fill(brochure.DEMO_LOGIN)
+    page.get_by_label("パスワード").fill(brochure.DEMO_PASSWORD)
     page.get_by_role("button", name="ログイン").click()
     expect(page.get_by_role("heading", name="保証工事一覧")).to_be_visible()
 
@@ -142,10 +142,10 @@ def test_keyboard_only_log_in_list_key_copy_and_pdf(page: Page, world):
     # the login page starts in ログインID (autofocus); else Tab gets there
     if a11y.focused(page)["name"] != "username":
         a11y.tab_to(page, lambda f: f["name"] == "username")
-    page.keyboard.type(demo.DEMO_LOGIN)
+    page.keyboard.type(brochure.DEMO_LOGIN)
     page.keyboard.press("Tab")
     assert a11y.focused(page)["name"] == "password"
-    page.keyboard.type(demo.DEMO_PASSWORD)
+    page.keyboard.type(brochure.DEMO_PASSWORD)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="保証工事一覧")).to_be_visible()
     # on the list, the first Tab stop is the skip link, drawn where the focus is

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from guarantees import demo
+from demo.brochure import seed_brochure
 from tests.browser.test_portal_browser import _log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def brochure(live_server):
-    return demo.seed_brochure()
+    return seed_brochure()
 
 
 def test_the_certificate_screen_of_an_expired_advance_links_its_pdf_plan_and_withdrawals(

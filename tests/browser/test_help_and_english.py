@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from guarantees import demo
+from demo.brochure import seed_brochure
 from tests.browser.test_portal_browser import _log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,7 +31,7 @@ ENET_ID = (
 
 @pytest.fixture
 def brochure(live_server):
-    return demo.seed_brochure()
+    return seed_brochure()
 
 
 def test_the_login_page_and_the_manual_tell_a_new_contractor_what_the_brochure_says(

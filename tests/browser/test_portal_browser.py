@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from guarantees import demo
+from demo import brochure
 from guarantees.models import AuditEvent, Guarantee
 from tests.browser.conftest import ARTIFACTS
 from tests.factories import OrdererFactory, issue_guarantee
@@ -26,7 +26,7 @@ SCROLL_FITS = (
 PAGER = "⏪ 先頭 ◀ 前 {total}件中 {start} - {end}件 次 ▶ 最後 ⏩"
 
 
-def _log_in(page: Page, username: str = demo.DEMO_LOGIN, password: str = demo.DEMO_PASSWORD) -> None:
+def _log_in(page: Page, username: str = brochure.DEMO_LOGIN, password: str = brochure.DEMO_PASSWORD) -> None:
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     page.get_by_label("ログインID").fill(username)
@@ -41,7 +41,7 @@ def _numbers(page: Page) -> list[str]:
 
 @pytest.fixture
 def brochure_world(live_server):
-    world = demo.seed_brochure()
+    world = brochure.seed_brochure()
     kagoshima = OrdererFactory(title="鹿児島県知事")
     # 25 more guarantees of the demo contractor, older than the brochure's, to page through.
     extra = [
@@ -152,7 +152,7 @@ def test_a_contractor_finds_a_guarantee_opens_its_certificate_copies_its_key_and
     screenshot("06-auth-key")
     displays = AuditEvent.objects.filter(action=AuditEvent.Action.AUTHKEY_DISPLAYED)
     assert [(e.guarantee_id, e.actor_id) for e in displays] == [
-        (Guarantee.objects.get(number="1070000473").pk, User.objects.get(username=demo.DEMO_LOGIN).pk)
+        (Guarantee.objects.get(number="1070000473").pk, User.objects.get(username=brochure.DEMO_LOGIN).pk)
     ]
 
     # 閉じる goes back to the list; the paper-less rows have 表示, the key never appears there.

@@ -9,7 +9,8 @@ from authkeys.models import AuthKey
 from authkeys.selectors import guarantee_matching_key
 from certificates.models import Certificate
 from certificates.services import certificate_snapshot
-from guarantees import demo
+from demo import brochure
+from demo.generated import seed_generated
 from guarantees.models import Guarantee, GuaranteeNumberSequence
 
 
@@ -24,13 +25,13 @@ def _index_names() -> set[str]:
 
 def test_a_bulk_load_writes_certificates_and_keys_as_the_portal_would(db):
     # Given the brochure's data and the indexes the migrations made
-    demo.seed_brochure()
+    brochure.seed_brochure()
     indexes = _index_names()
     # when 400 guarantees are generated, rebuilding the indexes after the load
-    added = demo.seed_generated(count=400, demo_share=30, batch_size=150, rebuild_indexes_from=1)
+    added = seed_generated(count=400, demo_share=30, batch_size=150, rebuild_indexes_from=1)
     # then all are there, with unique 10-digit numbers drawn from the sequences
     assert added == 400
-    generated = Guarantee.objects.exclude(number__in=[demo.ADVANCE_NUMBER, demo.CONTRACT_NUMBER])
+    generated = Guarantee.objects.exclude(number__in=[brochure.ADVANCE_NUMBER, brochure.CONTRACT_NUMBER])
     assert generated.count() == 400
     assert generated.filter(contractor__company_name="株式会社西日本保証建設").count() == 30
     numbers = list(Guarantee.objects.values_list("number", flat=True))

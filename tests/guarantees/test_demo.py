@@ -9,7 +9,7 @@ import pytest
 
 from authkeys.models import AuthKey
 from certificates.models import Certificate
-from guarantees import demo
+from demo import brochure
 from guarantees.models import AuditEvent, Guarantee, Orderer
 from notifications.models import NoticeRun, OutboxMessage, RegistrationNoticeItem
 from notifications.services import registration_notice_run
@@ -23,10 +23,10 @@ BROCHURE_DAY_10AM = dt.datetime(2022, 1, 28, 10, 0, tzinfo=TOKYO)
 def test_the_brochures_guarantees_carry_the_brochures_registration_times(time_machine):
     # given the demo loaded today
     time_machine.move_to(dt.datetime(2026, 12, 3, 11, 0, tzinfo=TOKYO), tick=False)
-    demo.seed_brochure()
+    brochure.seed_brochure()
 
     # then its records were registered and issued on 2022-01-28, not today
-    numbers = [demo.ADVANCE_NUMBER, demo.CONTRACT_NUMBER]
+    numbers = [brochure.ADVANCE_NUMBER, brochure.CONTRACT_NUMBER]
     guarantees = Guarantee.objects.filter(number__in=numbers)
     assert {g.created_at for g in guarantees} == {BROCHURE_DAY_10AM}
     certificates = Certificate.objects.filter(contract_number__in=numbers)
@@ -44,7 +44,7 @@ def test_the_brochures_guarantees_carry_the_brochures_registration_times(time_ma
 def test_todays_16_oclock_notice_does_not_announce_the_brochures_guarantees_as_new(time_machine):
     # given the demo loaded this morning
     time_machine.move_to(dt.datetime(2026, 12, 3, 9, 30, tzinfo=TOKYO), tick=False)
-    demo.seed_brochure()
+    brochure.seed_brochure()
 
     # when the 16:00 notice runs
     time_machine.move_to(dt.datetime(2026, 12, 3, 16, 0, tzinfo=TOKYO), tick=False)
@@ -57,20 +57,20 @@ def test_todays_16_oclock_notice_does_not_announce_the_brochures_guarantees_as_n
 
 def test_loading_the_demo_twice_adds_nothing(time_machine):
     time_machine.move_to(dt.datetime(2026, 12, 3, 9, 30, tzinfo=TOKYO), tick=False)
-    demo.seed_brochure()
-    demo.seed_brochure()
+    brochure.seed_brochure()
+    brochure.seed_brochure()
     assert NoticeRun.objects.count() == 1
     assert RegistrationNoticeItem.objects.count() == 2
-    assert Orderer.objects.filter(title=demo.NAKATANE_TITLE).count() == 1
+    assert Orderer.objects.filter(title=brochure.NAKATANE_TITLE).count() == 1
 
 
 def test_the_brochures_own_orderer_is_in_the_demo_with_its_departments():
-    demo.seed_brochure()
-    nakatane = Orderer.objects.get(title=demo.NAKATANE_TITLE)
+    brochure.seed_brochure()
+    nakatane = Orderer.objects.get(title=brochure.NAKATANE_TITLE)
     assert nakatane.organisation == "中種子町"
     assert nakatane.kind == Orderer.Kind.MUNICIPALITY
     assert nakatane.e_guarantee_adopted_on == dt.date(2024, 2, 1)  # 令和6年2月
     departments = {d.name: d.email for d in nakatane.departments.all()}
     assert "建設課" in departments
-    assert len(departments) == len(demo.NAKATANE_DEPARTMENTS) >= 3
+    assert len(departments) == len(brochure.NAKATANE_DEPARTMENTS) >= 3
     assert all(email.endswith(".lg.jp") for email in departments.values())

@@ -13,7 +13,8 @@ import datetime as dt
 import pytest
 
 from certificates.services import GuaranteeChanges, guarantee_change
-from guarantees import demo, rules
+from demo import brochure
+from guarantees import rules
 from guarantees.formatting import japan_today
 from guarantees.models import Guarantee, GuaranteeKind, Orderer
 from notifications.models import OutboxMessage
@@ -28,8 +29,8 @@ FEBRUARY = dt.date(2024, 2, 1)
 
 @pytest.fixture
 def nakatane() -> Orderer:
-    demo.seed_brochure()
-    return Orderer.objects.get(title=demo.NAKATANE_TITLE)
+    brochure.seed_brochure()
+    return Orderer.objects.get(title=brochure.NAKATANE_TITLE)
 
 
 def _advance(nakatane: Orderer, concluded_on: dt.date, **extra: object) -> Guarantee:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from guarantees import demo
+from demo import brochure
 from guarantees.models import AuditEvent
 from tests.factories import OrdererFactory, issue_guarantee
 
@@ -19,7 +19,7 @@ def _text(html: str) -> str:
 
 @pytest.fixture
 def demo_user(client):
-    world = demo.seed_brochure()
+    world = brochure.seed_brochure()
     user = world.contractor.users.get()
     client.force_login(user)
     return user

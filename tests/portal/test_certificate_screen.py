@@ -7,7 +7,7 @@ import re
 import pytest
 
 from certificates.services import GuaranteeChanges, guarantee_change
-from guarantees import demo
+from demo import brochure
 from guarantees.models import Guarantee
 from tests.factories import issue_guarantee
 
@@ -20,7 +20,7 @@ def _text(html: str) -> str:
 
 @pytest.fixture
 def brochure_client(client):
-    world = demo.seed_brochure()
+    world = brochure.seed_brochure()
     client.force_login(world.contractor.users.get())
     return client
 

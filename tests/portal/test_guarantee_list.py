@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from certificates.services import GuaranteeChanges, guarantee_change
-from guarantees import demo
+from demo import brochure, generated
 from guarantees.models import Guarantee, GuaranteeKind
 from tests.factories import OrdererFactory, issue_guarantee
 
@@ -45,7 +45,7 @@ def _numbers(html: str) -> list[str]:
 
 @pytest.fixture
 def brochure_client(client):
-    world = demo.seed_brochure()
+    world = brochure.seed_brochure()
     user = world.contractor.users.get()
     client.force_login(user)
     return client
@@ -345,8 +345,8 @@ def test_the_list_page_costs_the_same_queries_for_ten_and_for_a_thousand_guarant
     client, django_assert_num_queries
 ):
     # given the demo contractor with 10 generated guarantees (and the brochure's two)
-    world = demo.seed_brochure()
-    demo.seed_generated(count=10, demo_share=10)
+    world = brochure.seed_brochure()
+    generated.seed_generated(count=10, demo_share=10)
     client.force_login(world.contractor.users.get())
     client.get("/")  # the first request after login stamps the session
     # session, user with contractor, count, page, submissions to orderers
@@ -355,7 +355,7 @@ def test_the_list_page_costs_the_same_queries_for_ten_and_for_a_thousand_guarant
     assert len(_numbers(small.content.decode())) == 12
 
     # when it has a thousand
-    demo.seed_generated(count=1000, demo_share=1000)
+    generated.seed_generated(count=1000, demo_share=1000)
     assert world.contractor.guarantees.count() == 1002
 
     # then the page costs the same

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from certificates import pdf
 from certificates.models import Certificate
-from guarantees import demo
+from demo.brochure import ADVANCE_KEY, ADVANCE_NUMBER, STAFF_LOGIN, STAFF_PASSWORD, seed_brochure
 from guarantees.models import Guarantee
 from guarantees.status import StatusCode, filter_by_status, guarantee_status
 from tests.factories import issue_guarantee
@@ -30,7 +30,7 @@ LATER = dt.datetime(2026, 12, 3, 18, 4, tzinfo=TOKYO)
 @pytest.fixture
 def brochure(time_machine):
     time_machine.move_to(LATER, tick=False)
-    return demo.seed_brochure()
+    return seed_brochure()
 
 
 def _banner(page) -> str:
@@ -64,9 +64,9 @@ def test_the_status_changes_at_midnight_in_japan_not_at_midnight_utc(db, time_ma
 def test_the_result_page_the_api_and_the_receipt_of_1070000473_say_the_period_has_ended(brochure):
     orderer = Client(REMOTE_ADDR="192.0.2.10")
     # when the orderer verifies the brochure's advance guarantee long after its period
-    page = orderer.get(page_verify(orderer, demo.ADVANCE_NUMBER, demo.ADVANCE_KEY)["Location"])
-    data = api_verify(orderer, demo.ADVANCE_NUMBER, demo.ADVANCE_KEY).json()
-    certificate = Certificate.objects.get(contract_number=demo.ADVANCE_NUMBER)
+    page = orderer.get(page_verify(orderer, ADVANCE_NUMBER, ADVANCE_KEY)["Location"])
+    data = api_verify(orderer, ADVANCE_NUMBER, ADVANCE_KEY).json()
+    certificate = Certificate.objects.get(contract_number=ADVANCE_NUMBER)
     receipt = pdf_text(pdf.verification_receipt_pdf(certificate=certificate, verified_at=LATER))
     # then the page, the API and the receipt (the orderer's official record) agree
     assert _banner(page) == "保証期間満了"
@@ -78,8 +78,8 @@ def test_the_result_page_the_api_and_the_receipt_of_1070000473_say_the_period_ha
 def test_the_certificate_key_and_list_screens_say_the_period_has_ended(brochure):
     contractor = Client()
     contractor.force_login(brochure.contractor.users.get())
-    certificate_screen = contractor.get(f"/certificates/{demo.ADVANCE_NUMBER}/").content.decode()
-    key_screen = contractor.post(f"/keys/{demo.ADVANCE_NUMBER}/").content.decode()
+    certificate_screen = contractor.get(f"/certificates/{ADVANCE_NUMBER}/").content.decode()
+    key_screen = contractor.post(f"/keys/{ADVANCE_NUMBER}/").content.decode()
     listing = contractor.get("/").content.decode()
     assert re.search(r"状態\s*:\s*<strong>保証期間満了</strong>", certificate_screen)
     assert re.search(r"状態\s*:\s*<strong>保証期間満了</strong>", key_screen)
@@ -88,11 +88,11 @@ def test_the_certificate_key_and_list_screens_say_the_period_has_ended(brochure)
 
 def test_the_admin_list_and_detail_say_the_period_has_ended_and_filter_by_it(brochure):
     clerk = Client()
-    clerk.login(username=demo.STAFF_LOGIN, password=demo.STAFF_PASSWORD)
+    clerk.login(username=STAFF_LOGIN, password=STAFF_PASSWORD)
     changelist = reverse("admin:guarantees_guarantee_changelist")
     # when the clerk opens the list and the advance guarantee
     listing = clerk.get(changelist).content.decode()
-    advance = Guarantee.objects.get(number=demo.ADVANCE_NUMBER)
+    advance = Guarantee.objects.get(number=ADVANCE_NUMBER)
     detail = clerk.get(reverse("admin:guarantees_guarantee_change", args=[advance.pk])).content.decode()
     # then both rows and the detail read 保証期間満了, none 有効
     cells = re.findall(r'<td class="field-status_display">(.*?)</td>', listing)
@@ -102,5 +102,5 @@ def test_the_admin_list_and_detail_say_the_period_has_ended_and_filter_by_it(bro
     # and the 状態 filter finds them under 保証期間満了, not under 有効
     expired = clerk.get(changelist, {"state": "expired"}).content.decode()
     active = clerk.get(changelist, {"state": "active"}).content.decode()
-    assert demo.ADVANCE_NUMBER in expired
-    assert demo.ADVANCE_NUMBER not in active
+    assert ADVANCE_NUMBER in expired
+    assert ADVANCE_NUMBER not in active

@@ -1,14 +1,20 @@
-"""``manage.py seed_demo``: the brochure's example; ``--guarantees N`` adds generated data."""
+"""``manage.py seed_demo``: the brochure's example and the demo rate table; ``--guarantees N`` adds
+generated data."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from guarantees import demo
+from demo.brochure import seed_brochure
+from demo.generated import seed_generated
+from demo.rates import seed_demo_rates
 
 
 class Command(BaseCommand):
-    help = "Load the brochure's demo data (idempotent); optionally generate guarantees for benchmarks."
+    help = (
+        "Load the brochure's demo data and the demo rate table (idempotent); "
+        "optionally generate guarantees for benchmarks."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--guarantees", type=int, default=0, help="generated guarantees to have in all")
@@ -20,8 +26,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, guarantees: int, demo_share: int, **options: Any) -> None:
-        demo.seed_brochure()
-        self.stdout.write("The brochure's demo data is in place.")
+        seed_brochure()
+        seed_demo_rates()
+        self.stdout.write("The brochure's demo data and the demo rate table are in place.")
         if guarantees:
-            added = demo.seed_generated(count=guarantees, demo_share=demo_share)
+            added = seed_generated(count=guarantees, demo_share=demo_share)
             self.stdout.write(f"Generated guarantees added: {added}.")

@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from itertools import chain, islice
 from typing import Any
 
 from django.db import connection, models
@@ -61,11 +62,25 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], str]:
         base = _isoformat
     elif isinstance(field, models.CharField | models.TextField):
         base = _escaped
+    elif isinstance(field, models.JSONField):
+        base = _json_text
     else:
         base = _text
     if not field.null:
         return base
     return lambda value: "\\N" if value is None else base(value)
+
+
+def _json_text(value: Any, _seen: dict[tuple[str, ...], str] = {}) -> str:  # noqa: B006 - a cache
+    """A JSON column: generated rows repeat a few lists of strings (a certificate's notes), each
+    encoded once."""
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        key = tuple(value)
+        text = _seen.get(key)
+        if text is None:
+            text = _seen[key] = _text(value)
+        return text
+    return _text(value)
 
 
 def _isoformat(value: dt.date) -> str:
@@ -78,26 +93,66 @@ def _constant(field: models.Field[Any, Any], now: dt.datetime) -> Any:
     return field.get_default()
 
 
-def reserve_ids(model: type[models.Model], count: int) -> list[int]:
-    """``count`` primary keys for rows about to be copied in (one round trip)."""
+def reserve_ids(model: type[models.Model], count: int) -> range:
+    """``count`` consecutive primary keys for rows about to be copied in (one round trip). The table
+    is locked against other writers until the transaction ends, so no other insert draws from its
+    sequence meanwhile, and the sequence is moved forward once."""
     table = model._meta.db_table
     column = model._meta.pk.column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute(f'LOCK TABLE "{table}" IN SHARE ROW EXCLUSIVE MODE')
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table, column, count],
+                "SELECT setval(seq, nextval(seq) + %s - 1) FROM pg_get_serial_sequence(%s, %s) AS seq",
+                [count, table, column],
             )
-            return [row[0] for row in cursor.fetchall()]
+            last = cursor.fetchone()[0]
+            return range(last - count + 1, last + 1)
         start = (model._default_manager.aggregate(top=models.Max("pk"))["top"] or 0) + 1
-        return list(range(start, start + count))
+        return range(start, start + count)
 
 
-def copy_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> int:
-    """Insert ``rows`` (attname → value; every row the same keys) into ``model``'s table."""
-    if not rows:
+class _Lines(io.RawIOBase):
+    """A file COPY reads from, made of text lines drawn as it reads: the rows are made while
+    PostgreSQL parses the chunk before (two processes, two cores)."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        parts = [self._pending] if self._pending else []
+        have = len(self._pending)
+        while size < 0 or have < size:
+            text = "".join(islice(self._lines, 256))
+            if not text:
+                break
+            data = text.encode()
+            parts.append(data)
+            have += len(data)
+        data = b"".join(parts)
+        if size < 0 or len(data) <= size:
+            self._pending = b""
+            return data
+        self._pending = data[size:]
+        return data[:size]
+
+
+#: The chunk COPY sends at a time: large enough that a round of making rows is worth the switch.
+_CHUNK = 1 << 20
+
+
+def copy_rows(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> int:
+    """Insert ``rows`` (attname → value; every row the same keys) into ``model``'s table. ``rows``
+    may be a generator: it is consumed as COPY streams, never held whole."""
+    iterator = iter(rows)
+    first = next(iterator, None)
+    if first is None:
         return 0
-    given = list(rows[0])
+    given = list(first)
     fields = [
         field
         for field in model._meta.local_concrete_fields
@@ -105,25 +160,51 @@ def copy_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> int:
     ]
     now = timezone.now()
     constants = {field.attname: _constant(field, now) for field in fields if field.attname not in given}
+    every = chain([first], iterator)
     if connection.vendor != "postgresql":
-        model._default_manager.bulk_create([model(**constants, **row) for row in rows], batch_size=1000)
-        return len(rows)
-    tail = "".join("\t" + _text(value) for value in constants.values())
+        instances = [model(**constants, **row) for row in every]
+        model._default_manager.bulk_create(instances, batch_size=1000)
+        return len(instances)
+    tail = "".join("\t" + _text(value) for value in constants.values()) + "\n"
     columns = [*given, *constants]
     column_names = {field.attname: field.column for field in fields}
     by_attname = {field.attname: field for field in fields}
     converters = [(name, _converter(by_attname[name])) for name in given]
-    buffer = io.StringIO()
-    write = buffer.write
-    for row in rows:
-        write("\t".join([convert(row[name]) for name, convert in converters]) + tail + "\n")
-    buffer.seek(0)
+    count = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal count
+        for row in every:
+            count += 1
+            yield "\t".join([convert(row[name]) for name, convert in converters]) + tail
+
     sql = 'COPY "{}" ({}) FROM STDIN'.format(
         model._meta.db_table, ", ".join(f'"{column_names[name]}"' for name in columns)
     )
     with connection.cursor() as cursor:
-        cursor.copy_expert(sql, buffer)
-    return len(rows)
+        cursor.copy_expert(sql, _Lines(lines()), size=_CHUNK)
+    return count
+
+
+def analyze(*model_classes: type[models.Model]) -> None:
+    """``ANALYZE`` the indexed columns of these tables (in the transaction, on PostgreSQL), so the
+    planner knows the load at once. Only those: the printed text of 100,000 certificates costs
+    seconds to sample and no query filters on it; autovacuum gathers the rest later."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in model_classes:
+            table = model._meta.db_table
+            cursor.execute(
+                """
+                SELECT DISTINCT a.attname FROM pg_index i
+                JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+                WHERE i.indrelid = %s::regclass
+                """,
+                [table],
+            )
+            columns = ", ".join(f'"{name}"' for (name,) in cursor.fetchall())
+            cursor.execute(f'ANALYZE "{table}" ({columns})' if columns else f'ANALYZE "{table}"')
 
 
 @contextmanager

@@ -1,0 +1,317 @@
+"""Generated guarantees for benchmarks (``seed_demo --guarantees N``): contractors, orderers and
+guarantees with their first certificate versions and, for the electronic ones, keys that verify."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import cast
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from authkeys import keys
+from authkeys.models import AuthKey
+from certificates.models import Certificate
+from certificates.services import certificate_snapshot
+from guarantees.models import (
+    KIND_NUMBER_CODES,
+    Bank,
+    Branch,
+    Contractor,
+    Guarantee,
+    GuaranteeKind,
+    GuaranteeNumberSequence,
+    Orderer,
+)
+
+from . import bulk
+from .brochure import ADVANCE_NUMBER, CONTRACT_NUMBER, world
+
+_PLACES = [
+    "国道2号",
+    "県道川内線",
+    "市道中央通り",
+    "一級河川大淀川",
+    "鹿児島港",
+    "那覇空港",
+    "阿蘇山麓",
+    "松山城址",
+]
+_WORKS = [
+    "道路改良工事",
+    "橋梁補修工事",
+    "河川護岸工事",
+    "舗装修繕工事",
+    "トンネル補強工事",
+    "砂防堰堤工事",
+    "排水路整備工事",
+]
+_COMPANIES = [
+    "九州建設",
+    "南国土木",
+    "瀬戸内工業",
+    "阿蘇組",
+    "桜島建設",
+    "有明開発",
+    "日向道路",
+    "錦江湾建設",
+]
+_OFFICES = ["本店", "本町支店", "北支店", "南営業所", "東営業所"]
+_BANKS = [
+    ("三菱UFJ銀行", "東京支店"),
+    ("鹿児島銀行", "本店営業部"),
+    ("福岡銀行", "本店営業部"),
+    ("宮崎銀行", "本店営業部"),
+]
+
+
+def seed_generated(
+    *,
+    count: int,
+    demo_share: int = 0,
+    seed: int = 2022,
+    batch_size: int = 20_000,
+    rebuild_indexes_from: int = 20_000,
+) -> int:
+    """Add generated guarantees until there are ``count`` beyond the brochure's, with certificates
+    and keys. ``demo_share`` of them go to the demo contractor (for the list-page benchmark).
+
+    Bulk loading (demo/bulk.py), in one transaction: rows are plain dicts streamed into PostgreSQL
+    ``COPY`` as they are made, primary keys reserved in one round trip, numbers taken by moving
+    each number sequence forward once per batch, the certificate's printed fields from
+    ``certificate_snapshot`` (the function every certificate uses) and the keys' digests and
+    ciphertexts computed as the portal computes them. Returns how many were added.
+    """
+    demo_world = world()
+    existing = Guarantee.objects.exclude(number__in=[ADVANCE_NUMBER, CONTRACT_NUMBER]).count()
+    missing = count - existing
+    if missing <= 0:
+        return 0
+    rng = random.Random(seed + existing)
+    today = timezone.localdate()
+    added = 0
+    # One transaction, committed without waiting for the WAL flush (a failed seed is simply run
+    # again); for a large load the secondary indexes and foreign keys are built once at the end.
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+        branches = list(Branch.objects.select_related("company"))
+        contractors = _generated_contractors(max(missing // 50, 1))
+        orderers = _generated_orderers(200, rng)
+        banks = [Bank.objects.get_or_create(name=n, branch_name=b)[0] for n, b in _BANKS]
+        demo_left = max(
+            demo_share
+            - demo_world.contractor.guarantees.exclude(number__in=[ADVANCE_NUMBER, CONTRACT_NUMBER]).count(),
+            0,
+        )
+        indexed = (Guarantee, Certificate, AuthKey) if missing >= rebuild_indexes_from else ()
+        with bulk.indexes_built_after(*indexed):
+            while added < missing:
+                size = min(batch_size, missing - added)
+                rows = _generated_rows(
+                    size,
+                    rng=rng,
+                    today=today,
+                    branches=branches,
+                    orderers=orderers,
+                    banks=banks,
+                    contractors=contractors,
+                    demo=demo_world.contractor,
+                    demo_left=demo_left,
+                )
+                demo_left = max(demo_left - size, 0)
+                _load_generated(rows, rng=rng)
+                added += size
+        # Fresh statistics for the planner, as the next autovacuum round would gather them.
+        bulk.analyze(Contractor, Orderer, Guarantee, Certificate, AuthKey)
+    return added
+
+
+@dataclass
+class _Generated:
+    """One generated guarantee before it is written: its row and the objects it points to."""
+
+    row: dict[str, object]
+    branch: Branch
+    contractor: Contractor
+    orderer: Orderer
+    bank: Bank | None
+
+
+def _generated_rows(
+    size: int,
+    *,
+    rng: random.Random,
+    today: dt.date,
+    branches: list[Branch],
+    orderers: list[Orderer],
+    banks: list[Bank],
+    contractors: list[Contractor],
+    demo: Contractor,
+    demo_left: int,
+) -> list[_Generated]:
+    kinds = rng.choices(
+        [GuaranteeKind.ADVANCE, GuaranteeKind.CONTRACT, GuaranteeKind.INTERIM_ADVANCE], [6, 3, 1], k=size
+    )
+    generated = []
+    for index, kind in enumerate(kinds):
+        branch = rng.choice(branches)
+        orderer = rng.choice(orderers)
+        total = rng.randrange(5_000_000, 3_000_000_000, 10_000)
+        target = total if rng.random() < 0.8 else total * rng.randrange(3, 10) // 10
+        if kind == GuaranteeKind.CONTRACT:
+            amount = -(-total // 10)
+        elif kind == GuaranteeKind.INTERIM_ADVANCE:
+            amount = target * 2 // 10
+        else:
+            amount = target * 4 // 10
+        concluded = today - dt.timedelta(days=rng.randrange(0, 1500))
+        end = concluded + dt.timedelta(days=rng.randrange(90, 720))
+        contractor = demo if index < demo_left else rng.choice(contractors)
+        bank = rng.choice(banks) if kind != GuaranteeKind.CONTRACT else None
+        medium = (
+            Guarantee.Medium.ELECTRONIC
+            if orderer.has_adopted_e_guarantee_by(concluded)
+            else Guarantee.Medium.PAPER
+        )
+        row: dict[str, object] = {
+            "id": 0,
+            "number": "",
+            "kind": str(kind),
+            "contractor_id": contractor.pk,
+            "orderer_id": orderer.pk,
+            "branch_id": branch.pk,
+            "bank_id": bank.pk if bank else None,
+            "work_name": f"{rng.choice(_PLACES)} {rng.choice(_WORKS)} その{rng.randrange(1, 9)}",
+            "contract_amount_total": total,
+            "contract_amount_target": target,
+            "guarantee_amount": amount,
+            "concluded_on": concluded,
+            "guarantee_period_end": end,
+            "construction_end_date": end,
+            "medium": str(medium),
+        }
+        generated.append(_Generated(row, branch, contractor, orderer, bank))
+    return generated
+
+
+def _load_generated(generated: list[_Generated], *, rng: random.Random) -> None:
+    """Write one batch: guarantees, their first certificate versions, the electronic ones' keys.
+    Each table is one COPY fed by a generator, so each row is made while PostgreSQL stores the
+    ones before."""
+    _number_in_bulk([item.row for item in generated])
+    for item, pk in zip(generated, bulk.reserve_ids(Guarantee, len(generated)), strict=True):
+        # The first version is the latest: the guarantee carries its number, date and mark.
+        issued_on = cast(dt.date, item.row["concluded_on"]) + dt.timedelta(days=rng.randrange(1, 10))
+        item.row.update(
+            id=pk,
+            latest_certificate_version=1,
+            latest_certificate_issued_on=issued_on,
+            latest_certificate_is_change=False,
+        )
+    bulk.copy_rows(Guarantee, (item.row for item in generated))
+    electronic: list[dict[str, object]] = []
+    bulk.copy_rows(Certificate, _certificates(generated, rng=rng, electronic=electronic))
+    bulk.copy_rows(AuthKey, _keys(electronic))
+
+
+def _certificates(
+    generated: list[_Generated], *, rng: random.Random, electronic: list[dict[str, object]]
+) -> Iterator[dict[str, object]]:
+    """Version 1 of each guarantee's certificate, printed by ``certificate_snapshot`` (the function
+    every certificate uses); the electronic guarantees' rows are collected on the way."""
+    for item in generated:
+        row = item.row
+        # What certificate_snapshot reads of a guarantee, without building a model per row.
+        view = SimpleNamespace(
+            **row,
+            branch=item.branch,
+            contractor=item.contractor,
+            orderer=item.orderer,
+            bank=item.bank,
+        )
+        concluded = cast(dt.date, row["concluded_on"])
+        yield {
+            "guarantee_id": row["id"],
+            "version": 1,
+            "certified_on": concluded,
+            "issued_on": row["latest_certificate_issued_on"],
+            **certificate_snapshot(cast(Guarantee, view)),
+        }
+        if row["medium"] == Guarantee.Medium.ELECTRONIC:
+            electronic.append(row)
+
+
+def _keys(electronic: list[dict[str, object]], chunk: int = 2000) -> Iterator[dict[str, object]]:
+    """A new key for each electronic guarantee, with its digest and ciphertext as the portal makes
+    them (``authkeys.keys``), sealed a chunk at a time as COPY reads."""
+    for start in range(0, len(electronic), chunk):
+        rows = electronic[start : start + chunk]
+        numbers = [cast(str, row["number"]) for row in rows]
+        sealed = keys.seal_keys(contract_numbers=numbers, keys=keys.generate_keys(len(numbers)))
+        for row, (digest, ciphertext) in zip(rows, sealed, strict=True):
+            yield {"guarantee_id": row["id"], "digest": digest, "ciphertext": ciphertext}
+
+
+def _number_in_bulk(rows: list[dict[str, object]]) -> None:
+    """Give each row its 保証契約番号, moving each (branch, kind) sequence forward once."""
+    wanted: dict[tuple[int, str], list[dict[str, object]]] = {}
+    for row in rows:
+        wanted.setdefault((cast(int, row["branch_id"]), cast(str, row["kind"])), []).append(row)
+    for (branch_id, kind), group in wanted.items():
+        GuaranteeNumberSequence.objects.get_or_create(branch_id=branch_id, kind=kind)
+        sequence = (
+            GuaranteeNumberSequence.objects.select_for_update()
+            .select_related("branch")
+            .get(branch_id=branch_id, kind=kind)
+        )
+        if sequence.last_serial + len(group) > 99999:
+            raise ValueError(f"not enough numbers left for branch {sequence.branch.code} {kind}")
+        prefix = f"{sequence.branch.code}{KIND_NUMBER_CODES[kind]}"
+        for offset, row in enumerate(group, start=1):
+            row["number"] = f"{prefix}{sequence.last_serial + offset:05d}"
+        sequence.last_serial += len(group)
+        sequence.save(update_fields=["last_serial"])
+
+
+def _generated_contractors(count: int) -> list[Contractor]:
+    existing = Contractor.objects.filter(address="（生成データ）").count()
+    wanted = range(existing, count)
+    rows = [
+        {
+            "id": pk,
+            "company_name": f"株式会社{_COMPANIES[i % len(_COMPANIES)]}{i // len(_COMPANIES) + 1:04d}",
+            "office_name": _OFFICES[i % len(_OFFICES)],
+            "address": "（生成データ）",
+            "notice_emails": f"notice{i:05d}@contractor.example.jp",
+        }
+        for i, pk in zip(wanted, bulk.reserve_ids(Contractor, len(wanted)), strict=True)
+    ]
+    bulk.copy_rows(Contractor, rows)
+    return list(Contractor.objects.filter(address="（生成データ）").order_by("pk"))
+
+
+def _generated_orderers(count: int, rng: random.Random) -> list[Orderer]:
+    existing = Orderer.objects.filter(organisation__startswith="（生成）").count()
+    wanted = range(existing, count)
+    rows = []
+    for i, pk in zip(wanted, bulk.reserve_ids(Orderer, len(wanted)), strict=True):
+        adopted = rng.choice(
+            [None, dt.date(2022, 5, 9), dt.date(2023, 4, 1), dt.date(2024, 2, 1), dt.date(2025, 4, 1)]
+        )
+        rows.append(
+            {
+                "id": pk,
+                "title": f"第{i + 1:03d}市長",
+                "organisation": f"（生成）第{i + 1:03d}市",
+                "kind": str(Orderer.Kind.MUNICIPALITY),
+                "e_guarantee_adopted_on": adopted,
+            }
+        )
+    bulk.copy_rows(Orderer, rows)
+    return list(Orderer.objects.filter(organisation__startswith="（生成）").order_by("pk"))
