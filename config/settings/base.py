@@ -388,6 +388,9 @@ PDF_STORAGE_DIR = env_str("PDF_STORAGE_DIR", "documents")
 # A row left "sending" by a worker that died is taken again after the lease, which must be longer
 # than the SMTP timeout (so a live worker is never overtaken).
 NOTIFICATIONS_BATCH_SIZE = env_int("NOTIFICATIONS_BATCH_SIZE", 50)
+# A large queue (the 16:00 notice) starts up to this many senders at once, each claiming its own
+# rows; more than the worker's concurrency (CELERY_CONCURRENCY, deploy/) gains nothing.
+NOTIFICATIONS_SENDERS = env_int("NOTIFICATIONS_SENDERS", 2, minimum=1)
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 8)
 NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 60)
 NOTIFICATIONS_RETRY_MAX_SECONDS = env_int("NOTIFICATIONS_RETRY_MAX_SECONDS", 6 * 60 * 60)

@@ -43,5 +43,5 @@ def docs() -> View:
     # Swagger UI from local static files (drf-spectacular-sidecar), its init script a separate file
     # so a strict CSP needs no inline script.
     return SpectacularSwaggerSplitView.as_view(
-        url_name="api:schema", template_name="verification/swagger_ui.html"
+        url_name="api:schema", template_name="apiclients/swagger_ui.html"
     )
