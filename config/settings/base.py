@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "notifications",
     "verification",
     "apiclients",
+    "advances",
     "applications",
 ]
 
