@@ -21,7 +21,6 @@ from guarantees.services import audit_record
 
 from . import texts
 from .models import Certificate
-from .tasks import enqueue_certificate_pdf
 
 
 def certificate_snapshot(guarantee: Guarantee) -> dict[str, Any]:
@@ -116,8 +115,15 @@ def certificate_issue(
         guarantee=guarantee,
         data={"version": 1, "medium": guarantee.medium},
     )
-    after_commit(partial(enqueue_certificate_pdf, certificate.pk), what="queueing the certificate PDF")
+    after_commit(partial(_enqueue_pdf, certificate.pk), what="queueing the certificate PDF")
     return certificate
+
+
+def _enqueue_pdf(certificate_id: int) -> None:
+    """Hand the PDF of a new version to a worker, after the commit (see tasks.py)."""
+    from .tasks import enqueue_certificate_pdf  # the Celery app loads where work is handed on
+
+    enqueue_certificate_pdf(certificate_id)
 
 
 @dataclass(frozen=True)
@@ -279,7 +285,7 @@ def guarantee_change(
             guarantee=guarantee,
             data={"version": version},
         )
-        after_commit(partial(enqueue_certificate_pdf, certificate.pk), what="queueing the certificate PDF")
+        after_commit(partial(_enqueue_pdf, certificate.pk), what="queueing the certificate PDF")
     return ChangeOutcome(
         guarantee=guarantee, changed_fields=changed, certificate=certificate, reason_no_certificate=why_not
     )

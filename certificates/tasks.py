@@ -5,15 +5,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import shared_task
 from celery.signals import worker_process_init
+
+from config.celery import app
 
 from .models import Certificate
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(
+@app.task(
     autoretry_for=(Exception,),
     retry_backoff=True,
     retry_backoff_max=600,

@@ -36,9 +36,8 @@ def verified_access_token(
 
 def read_verified_access_token(token: str) -> VerifiedAccess | None:
     """The access a token grants, or None when it is forged, altered or expired."""
-    max_age = getattr(settings, "VERIFIED_ACCESS_MAX_AGE", 30 * 60)
     try:
-        data = signing.loads(token, salt=_SALT, max_age=max_age)
+        data = signing.loads(token, salt=_SALT, max_age=settings.VERIFIED_ACCESS_MAX_AGE)
     except signing.BadSignature:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("c"), int):

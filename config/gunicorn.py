@@ -21,8 +21,12 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 def post_worker_init(worker: object) -> None:
     """Load WeasyPrint's font and the signing key in each worker before it takes requests, so the
-    first PDF download of a worker is as fast as the rest (docs/pdf.md)."""
+    first PDF download of a worker is as fast as the rest (docs/pdf.md); and the Celery app with the
+    tasks, so the first action that hands work on after its commit does not load them."""
     from certificates.pdf import warm_up
+    from config.celery import app
+
+    app.loader.import_default_modules()  # every app's tasks.py, as a Celery worker loads them
 
     try:
         warm_up()

@@ -14,10 +14,9 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 
-import kombu.exceptions
-import redis
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
@@ -83,6 +82,18 @@ class NullCharacterMiddleware:
         return self.get_response(request)
 
 
+def _is_unreachable_service(exception: Exception) -> bool:
+    """A Redis or broker error. Their classes are looked up among the loaded modules: an exception of
+    redis or kombu exists only once that library is loaded, and loading this module (every web
+    process, ``manage.py check``) then imports neither (tests/test_startup_imports.py)."""
+    classes: list[type[BaseException]] = []
+    if (redis := sys.modules.get("redis")) is not None:
+        classes.append(redis.RedisError)
+    if (kombu_exceptions := sys.modules.get("kombu.exceptions")) is not None:
+        classes.append(kombu_exceptions.OperationalError)
+    return isinstance(exception, tuple(classes))
+
+
 class ServiceUnavailableMiddleware:
     def __init__(self, get_response: Middleware) -> None:
         self.get_response = get_response
@@ -91,7 +102,7 @@ class ServiceUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, redis.RedisError | kombu.exceptions.OperationalError):
+        if not _is_unreachable_service(exception):
             return None
         log.warning("Redis unreachable while answering %s: %s", request.path, exception)
         message = _(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from celery import shared_task
+from config.celery import app
 
 from . import outbox, services
 from .models import NoticeRun
@@ -12,7 +12,7 @@ from .models import NoticeRun
 log = logging.getLogger(__name__)
 
 
-@shared_task(name="notifications.tasks.outbox_send_task", ignore_result=True)
+@app.task(name="notifications.tasks.outbox_send_task", ignore_result=True)
 def outbox_send_task() -> dict[str, int]:
     """Send what is due. Started after each commit that queued mail, and every minute by beat."""
     report, more = outbox.outbox_send_due()
@@ -26,9 +26,9 @@ def outbox_send_task() -> dict[str, int]:
     }
 
 
-@shared_task(name="notifications.tasks.registration_notice_task", ignore_result=True)
+@app.task(name="notifications.tasks.registration_notice_task", ignore_result=True)
 def registration_notice_task() -> int:
-    """The 16:00 registration notice (beat: settings.CELERY_BEAT_SCHEDULE)."""
+    """The 16:00 registration notice (beat: config/celery.py)."""
     run = services.registration_notice_run(trigger=NoticeRun.Trigger.SCHEDULE)
     log.info("registration notice: %s versions, %s mails", run.certificates, run.messages)
     return run.pk

@@ -1,6 +1,7 @@
 """Process start-up: ``django.setup()`` and the URLs (what ``manage.py check``, every worker and
-every web process load) do not import the PDF renderer, the signer or the QR code library; they
-load where a PDF or a QR code is made."""
+every web process load) do not import the PDF renderer, the signer or the QR code library, nor
+Celery and its broker client, nor drf-spectacular's schema views; each loads where it is used (a
+PDF, a QR code, work handed to a worker, the API's schema page)."""
 
 import json
 import os
@@ -10,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-HEAVY = ["weasyprint", "pyhanko", "fontTools", "qrcode"]
+HEAVY = ["weasyprint", "pyhanko", "fontTools", "qrcode", "celery", "kombu", "amqp", "billiard", "vine"]
 
 _PROBE = """
 import json, sys
@@ -21,7 +22,7 @@ from django.core.checks.urls import check_url_config
 
 check_url_config(None)  # walks every URL pattern, as manage.py check does
 get_resolver().resolve("/")
-print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+print(json.dumps(sorted(set(sys.modules) | {name.split(".")[0] for name in sys.modules})))
 """
 
 
@@ -39,12 +40,33 @@ def _modules_after_start_up(settings_module: str) -> set[str]:
     return set(json.loads(output.strip().splitlines()[-1]))
 
 
-def test_starting_django_and_loading_every_url_does_not_import_the_pdf_or_qr_libraries():
+def test_starting_django_and_loading_every_url_imports_no_library_that_only_some_work_needs():
     # Given the portal's settings; when a process sets Django up and loads the URLs
     loaded = _modules_after_start_up("config.settings.test")
-    # then none of the libraries that only PDFs and QR codes need has been imported
+    # then none of the libraries that only PDFs, QR codes, queued work or the schema page need
     assert loaded.isdisjoint(HEAVY), sorted(loaded.intersection(HEAVY))
+    assert loaded.isdisjoint(["config.celery", "drf_spectacular.views"])
     assert "rest_framework" in loaded  # the probe did load the URLs
+
+
+def test_the_workers_find_the_portal_app_and_every_task_from_the_package_name():
+    # Given the command line of the workers and beat (celery -A config, deploy/Procfile)
+    from celery.app.utils import find_app
+
+    # when Celery looks the app up as they do
+    app = find_app("config")
+    app.loader.import_default_modules()
+    # then it is the portal's app, configured from the settings, with every task and beat entry
+    assert app.main == "portal"
+    assert app.conf.timezone == "Asia/Tokyo"
+    assert {
+        "notifications.tasks.outbox_send_task",
+        "notifications.tasks.registration_notice_task",
+        "apiclients.tasks.webhooks_send_task",
+        "apiclients.tasks.webhooks_expiry_task",
+        "certificates.tasks.certificate_render_pdf_task",
+    } <= set(app.tasks)
+    assert {entry["task"] for entry in app.conf.beat_schedule.values()} <= set(app.tasks)
 
 
 def test_a_pdf_still_loads_its_renderer_when_it_is_made(db):

@@ -10,11 +10,10 @@ import hashlib
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_choice, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
@@ -75,6 +74,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.NullCharacterMiddleware",
     "config.middleware.ServiceUnavailableMiddleware",
+    # After authentication, django-otp and messages: idle/absolute session ends, staff sessions
+    # without their second factor kept to the logins, then the forced password change.
+    "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.StaffSecondFactorMiddleware",
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -102,8 +106,12 @@ TEMPLATES = [
 # Persistent connections: a new connection per request costs ~10x the throughput (perf-notes.md).
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        env_url(
+            "DATABASE_URL",
+            f"sqlite:///{VAR_DIR / 'portal.sqlite3'}",
+            schemes=("postgres", "postgresql", "sqlite"),
+        ),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0),
         conn_health_checks=True,
     )
 }
@@ -111,11 +119,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 # --- Redis, cache, Celery -----------------------------------------------------------------------
-REDIS_URL = env_str("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+_redis_schemes = ("redis", "rediss", "unix")
+REDIS_URL = env_url("REDIS_URL", "", schemes=_redis_schemes)
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
@@ -130,11 +142,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # that is down refuses at once; one that hangs (paused, a network black hole) must not hold the
 # request: every socket operation has a timeout and a publish is retried once, so a kick gives up
 # within about three seconds and the outbox sweep sends the mail instead (docs/deploy.md).
-BROKER_TIMEOUT = env_int("BROKER_TIMEOUT_MS", 1000) / 1000
-CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
+_broker_timeout = env_int("BROKER_TIMEOUT_MS", 1000, minimum=1) / 1000
+CELERY_BROKER_CONNECTION_TIMEOUT = _broker_timeout
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_timeout": BROKER_TIMEOUT,
-    "socket_connect_timeout": BROKER_TIMEOUT,
+    "socket_timeout": _broker_timeout,
+    "socket_connect_timeout": _broker_timeout,
     "max_retries": 1,
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
@@ -143,9 +155,6 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
-# The 16:00 registration notice is scheduled by the notifications app.
-DAILY_NOTICE_SCHEDULE = crontab(hour=16, minute=0)
 
 # --- Auth ---------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -158,7 +167,6 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute limit, enforced by accounts.middleware
-SESSION_IDLE_TIMEOUT = 30 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -187,29 +195,29 @@ STORAGES = {
 # SMTP server is configured with EMAIL_HOST (and friends). SMTP always has a timeout, so a hung
 # server cannot stall the mail queue.
 _smtp_host = env_str("EMAIL_HOST", "")
-if _smtp_host:
-    MAILERS = {
-        "default": {
+_email_timeout = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+MAILERS = {
+    "default": (
+        {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
                 "host": _smtp_host,
-                "port": env_int("EMAIL_PORT", 25),
+                "port": env_int("EMAIL_PORT", 25, minimum=1),
                 "username": env_str("EMAIL_HOST_USER", ""),
                 "password": env_str("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": env_bool("EMAIL_USE_TLS", False),
-                "timeout": env_int("EMAIL_TIMEOUT", 10),
+                "timeout": _email_timeout,
             },
         }
-    }
-else:
-    MAILERS = {
-        "default": {
+        if _smtp_host
+        else {
             "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
         }
-    }
+    )
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "電子保証ポータル <no-reply@portal.example.jp>")
-PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+PORTAL_BASE_URL = env_url("PORTAL_BASE_URL", "http://127.0.0.1:8000", schemes=("https", "http"))
 
 # --- API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -224,6 +232,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Verification of electronic guarantee certificates (電子証書) for orderers' systems.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Operations are tagged by the path segment after /api/ ("v1"), whichever views the URLs list.
+    "SCHEMA_PATH_PREFIX": "/api/",
     # The API docs (/api/docs/) serve Swagger UI from local static files, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -256,7 +266,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Logging ------------------------------------------------------------------------------------
 # One JSON object per line, with the request id; keys and passwords are redacted by a filter.
-LOG_FORMAT = env_str("LOG_FORMAT", "json")
+_log_format = env_choice("LOG_FORMAT", "json", ["json", "plain"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -275,34 +285,32 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "formatter": _log_format,
             "filters": ["request_id", "redact"],
         }
     },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]),
+    },
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},  # one line per page of every PDF otherwise
+    },
 }
 
 # --- Contractor sessions and logins ---------------------------------------------------------
 # (login limits, idle and absolute session ends)
 # The user is loaded with its contractor (shown in every page's header) in one query.
 AUTHENTICATION_BACKENDS = ["accounts.backends.PortalModelBackend"]
-# After authentication, django-otp and messages: idle/absolute session ends, staff sessions without
-# their second factor kept to the logins, then the forced password change.
-MIDDLEWARE = [
-    *MIDDLEWARE,
-    "accounts.middleware.SessionLimitsMiddleware",
-    "accounts.middleware.StaffSecondFactorMiddleware",
-    "accounts.middleware.PasswordChangeRequiredMiddleware",
-]
-SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 60 * 60)
-SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 60 * 60, minimum=1)
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60, minimum=1)
 SESSION_TOUCH_INTERVAL = 60  # the last-seen time is written at most once a minute
 # Failed logins (password or code), counted atomically in Redis in fixed windows (accounts/limits.py,
 # docs/security.md): per login ID and client, per login ID from all clients (a ceiling well above
 # the first, so a stranger alone cannot lock the owner out), and per client for all login IDs.
-LOGIN_REDIS_URL = env_str("LOGIN_REDIS_URL", REDIS_URL)
-LOGIN_REDIS_TIMEOUT = env_int("LOGIN_REDIS_TIMEOUT_MS", 500) / 1000
+LOGIN_REDIS_URL = env_url("LOGIN_REDIS_URL", REDIS_URL, schemes=_redis_schemes)
+LOGIN_REDIS_TIMEOUT = env_int("LOGIN_REDIS_TIMEOUT_MS", 500, minimum=1) / 1000
 LOGIN_REDIS_PREFIX = env_str("LOGIN_REDIS_PREFIX", "login")
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
 LOGIN_FAILURES_PER_ID_CLIENT = env_int("LOGIN_FAILURES_PER_ID_CLIENT", 5)
@@ -326,8 +334,8 @@ PORTAL_LIST_PAGE_SIZE = 20
 # --- Verification limits ----------------------------------------------------------------------
 # Brute-force limits shared by the verify page and the API (docs/security.md, docs/verification.md).
 # Counted in Redis; without a Redis URL (the embedded demo only) they are counted per process.
-VERIFICATION_REDIS_URL = env_str("VERIFICATION_REDIS_URL", REDIS_URL)
-VERIFICATION_REDIS_TIMEOUT = env_int("VERIFICATION_REDIS_TIMEOUT_MS", 500) / 1000
+VERIFICATION_REDIS_URL = env_url("VERIFICATION_REDIS_URL", REDIS_URL, schemes=_redis_schemes)
+VERIFICATION_REDIS_TIMEOUT = env_int("VERIFICATION_REDIS_TIMEOUT_MS", 500, minimum=1) / 1000
 VERIFICATION_REDIS_PREFIX = env_str("VERIFICATION_REDIS_PREFIX", "verify")
 # Wrong guesses per contract number, then every attempt on that number is refused until it cools off.
 VERIFICATION_FAILURES_PER_NUMBER = env_int("VERIFICATION_FAILURES_PER_NUMBER", 10)
@@ -342,10 +350,15 @@ VERIFICATION_CLIENT_WINDOW = env_int("VERIFICATION_CLIENT_WINDOW", 10 * 60)
 VERIFICATION_BATCH_MAX_ITEMS = 100
 # Reverse proxies in front of the portal that append to X-Forwarded-For; 0 = REMOTE_ADDR only.
 # One setting for every use of the client's address (config/client_address.py).
-TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", env_int("VERIFICATION_TRUSTED_PROXY_HOPS", 0))
+TRUSTED_PROXY_HOPS = env_int(
+    "TRUSTED_PROXY_HOPS", env_int("VERIFICATION_TRUSTED_PROXY_HOPS", 0, minimum=0), minimum=0
+)
 # Failed attempts across all numbers within the window that raise the alert in admin.
 VERIFICATION_ALERT_FAILURES = env_int("VERIFICATION_ALERT_FAILURES", 50)
 VERIFICATION_ALERT_WINDOW = env_int("VERIFICATION_ALERT_WINDOW", 15 * 60)
+# After a successful verification the orderer may come back to the certificate (print, PDF,
+# receipt) without the key for this long (certificates/tokens.py).
+VERIFIED_ACCESS_MAX_AGE = 30 * 60
 
 
 # --- PDFs ---------------------------------------------------------------------------------------
@@ -355,9 +368,10 @@ VERIFICATION_ALERT_WINDOW = env_int("VERIFICATION_ALERT_WINDOW", 15 * 60)
 # created on first use while the development secrets are in force; production must supply its own.
 _signing_dir = VAR_DIR / "signing"
 PDF_SIGNING_KEY = env_str("PDF_SIGNING_KEY", str(_signing_dir / "dev-signing-key.pem"))
-PDF_SIGNING_CERT = env_str("PDF_SIGNING_CERT", str(_signing_dir / "dev-signing-cert.pem"))
+_signing_cert_given = env_str("PDF_SIGNING_CERT", "")
+PDF_SIGNING_CERT = _signing_cert_given or str(_signing_dir / "dev-signing-cert.pem")
 PDF_SIGNING_CHAIN = env_list(
-    "PDF_SIGNING_CHAIN", [] if env_str("PDF_SIGNING_CERT", "") else [str(_signing_dir / "dev-root-ca.pem")]
+    "PDF_SIGNING_CHAIN", [] if _signing_cert_given else [str(_signing_dir / "dev-root-ca.pem")]
 )
 PDF_SIGNING_KEY_PEM = env_str("PDF_SIGNING_KEY_PEM", "")
 PDF_SIGNING_CERT_PEM = env_str("PDF_SIGNING_CERT_PEM", "")
@@ -367,7 +381,6 @@ PDF_SIGNING_DEV_PAIR = env_bool("PDF_SIGNING_DEV_PAIR", SECRET_KEY == DEV_SECRET
 PDF_SIGNING_LOCATION = env_str("PDF_SIGNING_LOCATION", "日本")
 # Stored certificate PDFs live in the default storage (MEDIA_ROOT) under this folder.
 PDF_STORAGE_DIR = env_str("PDF_STORAGE_DIR", "documents")
-LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}  # type: ignore[index]
 
 
 # --- Mail queue and the 16:00 notice -------------------------------------------------------------
@@ -379,40 +392,21 @@ LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}  # type: ignore
 NOTIFICATIONS_BATCH_SIZE = env_int("NOTIFICATIONS_BATCH_SIZE", 50)
 # A large queue (the 16:00 notice) starts up to this many senders at once, each claiming its own
 # rows; more than the worker's concurrency (CELERY_CONCURRENCY, deploy/) gains nothing.
-NOTIFICATIONS_SENDERS = env_int("NOTIFICATIONS_SENDERS", 2)
+NOTIFICATIONS_SENDERS = env_int("NOTIFICATIONS_SENDERS", 2, minimum=1)
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 8)
 NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 60)
 NOTIFICATIONS_RETRY_MAX_SECONDS = env_int("NOTIFICATIONS_RETRY_MAX_SECONDS", 6 * 60 * 60)
 NOTIFICATIONS_SENDING_LEASE_SECONDS = env_int(
-    "NOTIFICATIONS_SENDING_LEASE_SECONDS", max(120, 6 * env_int("EMAIL_TIMEOUT", 10))
+    "NOTIFICATIONS_SENDING_LEASE_SECONDS", max(120, 6 * _email_timeout)
 )
 # The 受領確認 link in a key submission and the links in change mails stay valid this long.
 NOTIFICATIONS_LINK_MAX_AGE_DAYS = env_int("NOTIFICATIONS_LINK_MAX_AGE_DAYS", 180)
-# The one static entry for the notice (16:00 Asia/Tokyo, CELERY_TIMEZONE), and a sweep every minute
-# that sends what is due again (retries, rows of a worker that died, a kick lost with the broker).
-CELERY_BEAT_SCHEDULE["notifications-registration-notice"] = {
-    "task": "notifications.tasks.registration_notice_task",
-    "schedule": DAILY_NOTICE_SCHEDULE,
-}
-CELERY_BEAT_SCHEDULE["notifications-outbox-sweep"] = {
-    "task": "notifications.tasks.outbox_send_task",
-    "schedule": 60.0,
-}
 
 
 # --- API clients' webhooks -------------------------------------------------------------------
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
 WEBHOOK_SENDING_LEASE_SECONDS = env_int("WEBHOOK_SENDING_LEASE_SECONDS", 120)
-CELERY_BEAT_SCHEDULE["apiclients-webhooks-sweep"] = {
-    "task": "apiclients.tasks.webhooks_send_task",
-    "schedule": 60.0,
-}
-# 保証期間満了 begins at midnight (Tokyo): its webhooks go out a few minutes later.
-CELERY_BEAT_SCHEDULE["apiclients-webhooks-expiry"] = {
-    "task": "apiclients.tasks.webhooks_expiry_task",
-    "schedule": crontab(hour=0, minute=5),
-}
 
 
 # Staff must use a second factor (TOTP) for admin. The embedded demo may switch that off; the

@@ -265,7 +265,7 @@ def test_staff_send_one_contractors_notice_at_once_for_those_in_a_hurry(
 
 
 def test_beat_runs_the_notice_at_1600_in_tokyo():
-    entry = settings.CELERY_BEAT_SCHEDULE["notifications-registration-notice"]
+    entry = celery_app.conf.beat_schedule["notifications-registration-notice"]
     schedule = entry["schedule"]
     assert entry["task"] == "notifications.tasks.registration_notice_task"
     assert schedule.hour == {16}
