@@ -42,9 +42,9 @@ from django.utils.crypto import salted_hmac
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from config.client_address import HasMeta
-from config.client_address import client_address as shared_client_address
-from config.local_counters import LocalCounters
+from portal.client_address import HasMeta
+from portal.client_address import client_address as shared_client_address
+from portal.local_counters import LocalCounters
 
 # KEYS: the counters; ARGV: limit and window (ms) of each, in the same order. Refused (nothing
 # counted) when any counter is at its limit, answering {0, ttl of that counter, its 1-based index};

@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from guarantees.admin import DATE_FIELD_OVERRIDES, BranchScopedAdmin, ReadOnlyAdminMixin, staff_branch_id
-from guarantees.errors import GuaranteeError
-from guarantees.fields import BusinessDateField, YenField
 from guarantees.formatting import yen
 from guarantees.models import Branch, GuaranteeKind, Orderer
+from portal.admin import DATE_FIELD_OVERRIDES, BranchScopedAdmin, ReadOnlyAdminMixin, staff_branch_id
+from portal.errors import PortalError
+from portal.fields import BusinessDateField, YenField
 
 from . import rules, selectors, services
 from .forms import DateInput, FeePaymentForm, RefuseForm, ReturnForm
@@ -178,10 +178,10 @@ def _change_context(application: Application) -> dict[str, Any]:
     """Before → after of a change, and what would stop its approval (the submission's rules)."""
     if application.purpose != Application.Purpose.CHANGE or application.target_guarantee_id is None:
         return {"change_lines": [], "change_problems": []}
-    problems: list[GuaranteeError] = []
+    problems: list[PortalError] = []
     try:
         problems += rules.change_result_problems(application)
-    except GuaranteeError as exc:
+    except PortalError as exc:
         problems.append(exc)
     return {"change_lines": rules.change_lines(application), "change_problems": problems}
 
@@ -407,7 +407,7 @@ class ApplicationAdmin(BranchScopedAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 action(application, request.user, form.cleaned_data)  # type: ignore[arg-type]
-            except GuaranteeError as exc:
+            except PortalError as exc:
                 if exc.field in form.fields:
                     form.add_error(exc.field, exc.message)
                 else:

@@ -26,12 +26,12 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from certificates.services import certificate_issue, guarantee_change
-from guarantees.after_commit import after_commit
 from guarantees.models import AuditEvent, Guarantee, GuaranteeKind
 from guarantees.services import audit_record, guarantee_cancel, guarantee_register
 from notifications.errors import NotificationError
 from notifications.models import OutboxMessage
 from notifications.services import notification_enqueue
+from portal.after_commit import after_commit
 
 from . import documents, rules, selectors
 from .errors import ApplicationError

@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from guarantees.errors import GuaranteeError
-from guarantees.fields import normalize_yen
 from guarantees.models import Guarantee, GuaranteeKind, Orderer
+from portal.errors import PortalError
+from portal.fields import normalize_yen
 
 from . import forms, rules, selectors, services
 from .errors import ApplicationError
@@ -95,7 +95,7 @@ def step_problems(application: Application, step: str) -> list[ApplicationError]
     ]
 
 
-def _form_error(form: Any, error: GuaranteeError) -> None:
+def _form_error(form: Any, error: PortalError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
@@ -119,7 +119,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     try:
         application = services.application_create(user=user, kind=request.POST.get("kind", ""))
-    except GuaranteeError as exc:
+    except PortalError as exc:
         messages.error(request, exc.message)
         return redirect("applications:list")
     return redirect(step_url(application, rules.STEP_KIND))
@@ -204,7 +204,7 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             application = services.application_save_draft(
                 application=application, user=_user(request), values=values
             )
-        except GuaranteeError as exc:
+        except PortalError as exc:
             _form_error(form, exc)
         else:
             if "save_only" in request.POST:
@@ -234,7 +234,7 @@ def application_documents(request: HttpRequest, pk: int) -> HttpResponse:
         document = get_object_or_404(application.documents, pk=request.POST.get("remove"))
         try:
             services.application_document_remove(document=document, user=_user(request))
-        except GuaranteeError as exc:
+        except PortalError as exc:
             messages.error(request, exc.message)
         return redirect("applications:documents", pk=application.pk)
     if request.method == "POST" and form.is_valid():
@@ -245,7 +245,7 @@ def application_documents(request: HttpRequest, pk: int) -> HttpResponse:
                 doc_type=form.cleaned_data["doc_type"],
                 upload=form.cleaned_data["file"],
             )
-        except GuaranteeError as exc:
+        except PortalError as exc:
             _form_error(form, exc)
         else:
             messages.success(request, _("書類を登録しました。"))
@@ -269,7 +269,7 @@ def application_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.application_submit(application=application, submitted_by=_user(request))
-        except GuaranteeError as exc:
+        except PortalError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("申込を受け付けました。審査の結果をお待ちください。"))
@@ -319,7 +319,7 @@ def application_discard(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own(request, pk)
     try:
         services.application_discard(application=application, user=_user(request))
-    except GuaranteeError as exc:
+    except PortalError as exc:
         messages.error(request, exc.message)
         return redirect("applications:detail", pk=pk)
     messages.success(request, _("下書きを削除しました。"))
@@ -363,7 +363,7 @@ def change_new(request: HttpRequest, number: str) -> HttpResponse:
         application = services.application_create_change(
             user=user, guarantee=guarantee, purpose=request.POST.get("purpose", "")
         )
-    except GuaranteeError as exc:
+    except PortalError as exc:
         messages.error(request, exc.message)
         return redirect("applications:change_list")
     return redirect(step_url(application, rules.STEP_CHANGE))
@@ -457,7 +457,7 @@ def use_plan(request: HttpRequest, number: str) -> HttpResponse:
         ]
         try:
             services.use_plan_save(guarantee=guarantee, user=_user(request), rows=rows)
-        except GuaranteeError as exc:
+        except PortalError as exc:
             error = exc.message
         else:
             messages.success(request, _("使途内訳明細書を保存しました。"))
@@ -503,7 +503,7 @@ def withdrawals(request: HttpRequest, number: str) -> HttpResponse:
                 requested_on=form.cleaned_data["requested_on"],
                 lines=inputs,
             )
-        except GuaranteeError as exc:
+        except PortalError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("払出依頼書を作成しました。"))

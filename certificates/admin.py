@@ -11,8 +11,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from guarantees.admin import BranchScopedAdmin
 from guarantees.formatting import slash_date, yen
+from portal.admin import BranchScopedAdmin
 
 from .models import Certificate, CertificateDocument
 

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from authkeys.services import authkey_issue
 from guarantees import rules
-from guarantees.after_commit import after_commit
 from guarantees.errors import GuaranteeError
 from guarantees.models import AuditEvent, Guarantee, GuarantorCompany
 from guarantees.services import audit_record
+from portal.after_commit import after_commit
 
 from . import texts
 from .models import Certificate

@@ -33,7 +33,7 @@ def certificate_render_pdf_task(certificate_id: int) -> str:
 
 
 def enqueue_certificate_pdf(certificate_id: int) -> None:
-    """Hand the rendering to a worker. Called after the commit (guarantees.after_commit: a broker that
+    """Hand the rendering to a worker. Called after the commit (portal.after_commit: a broker that
     is down or hangs never undoes or breaks the issue; the first download renders the PDF then)."""
     certificate_render_pdf_task.delay(certificate_id)
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -16,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import User
+from portal.admin import DATE_FIELD_OVERRIDES, BranchScopedAdmin, ReadOnlyAdminMixin
+from portal.fields import BusinessDateField
 
 from . import search, services
 from .errors import GuaranteeError
-from .fields import BusinessDateField
 from .formatting import slash_date, yen
 from .models import (
     AuditEvent,
@@ -34,48 +33,6 @@ from .models import (
     OrdererDepartment,
 )
 from .status import STATUS_CHOICES, filter_by_status, guarantee_status
-
-
-def staff_branch_id(request: HttpRequest) -> int | None:
-    """The branch a clerk is limited to, or None for head-office staff and superusers."""
-    user = request.user
-    if not isinstance(user, User) or user.is_superuser:
-        return None
-    return user.branch_id
-
-
-class ReadOnlyAdminMixin:
-    """Records that only the portal writes (audit rows, attempts, sent mail): staff may look, never
-    add, change or delete."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-#: Every date staff type in admin has the portal's one range (guarantees.fields).
-DATE_FIELD_OVERRIDES: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
-    models.DateField: {"form_class": BusinessDateField}
-}
-
-
-class BranchScopedAdmin(admin.ModelAdmin):
-    """A clerk with a branch sees and acts on that branch's guarantees only."""
-
-    branch_lookup = "branch"
-    formfield_overrides = DATE_FIELD_OVERRIDES
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        queryset = super().get_queryset(request)
-        branch_id = staff_branch_id(request)
-        if branch_id is not None:
-            queryset = queryset.filter(**{f"{self.branch_lookup}_id": branch_id})
-        return queryset
 
 
 @admin.register(GuarantorCompany)

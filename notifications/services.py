@@ -28,7 +28,6 @@ from accounts.models import User
 from authkeys.models import AuthKey
 from certificates.models import Certificate
 from certificates.tokens import read_verified_access_token
-from guarantees.after_commit import after_commit
 from guarantees.models import (
     KIND_SHORT_LABELS,
     AuditEvent,
@@ -38,6 +37,7 @@ from guarantees.models import (
     OrdererDepartment,
 )
 from guarantees.services import audit_record
+from portal.after_commit import after_commit
 
 from . import tokens
 from .errors import NotificationError
@@ -445,7 +445,7 @@ def _receipt_claim(token: str) -> KeySubmission:
 
 
 def _storable_address(value: str | None) -> str | None:
-    """The client address as ``config.client_address`` gives it (an IPv4 address or an IPv6 /64),
+    """The client address as ``portal.client_address`` gives it (an IPv4 address or an IPv6 /64),
     or None when it is not one (an ``inet`` column refuses anything else)."""
     value = (value or "").strip()
     try:

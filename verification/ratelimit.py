@@ -35,8 +35,8 @@ import redis
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
-from config.client_address import client_address
-from config.local_counters import LocalCounters
+from portal.client_address import client_address
+from portal.local_counters import LocalCounters
 
 #: What an item turned out to be, before the limits decide whether it may be told.
 SUCCESS, FAILURE, MALFORMED = 1, 0, 2
@@ -108,7 +108,7 @@ class Client:
     failures_per_hour: int = 0
 
 
-# --- The client's identity (the address comes from config.client_address, one place) -------------
+# --- The client's identity (the address comes from portal.client_address, one place) -------------
 
 
 def client_of(request: _HasMeta, *, api_client: Any = None) -> Client:
