@@ -1,6 +1,7 @@
 """Process start-up: ``django.setup()`` and the URLs (what ``manage.py check``, every worker and
 every web process load) do not import the PDF renderer, the signer or the QR code library; they
-load where a PDF or a QR code is made."""
+load where a PDF or a QR code is made. Nor the Redis client, which loads with the first count of a
+limit (portal.redis_client)."""
 
 import json
 import os
@@ -45,6 +46,13 @@ def test_starting_django_and_loading_every_url_does_not_import_the_pdf_or_qr_lib
     # then none of the libraries that only PDFs and QR codes need has been imported
     assert loaded.isdisjoint(HEAVY), sorted(loaded.intersection(HEAVY))
     assert "rest_framework" in loaded  # the probe did load the URLs
+
+
+def test_starting_django_and_loading_every_url_does_not_import_redis():
+    # Given settings with a Redis URL; when a process sets Django up and loads the URLs
+    loaded = _modules_after_start_up("config.settings.test")
+    # then the Redis client library waits for the first limit that counts
+    assert "redis" not in loaded
 
 
 def test_a_pdf_still_loads_its_renderer_when_it_is_made(db):

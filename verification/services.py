@@ -19,11 +19,12 @@ from authkeys import keys
 from certificates.models import Certificate
 from certificates.tokens import verified_access_token
 from guarantees.models import Guarantee
+from portal.redis_client import LimiterUnavailable
 
 from . import ratelimit, selectors
 from .errors import VerificationError
 from .models import VerificationAttempt
-from .ratelimit import Client, LimiterUnavailable
+from .ratelimit import Client
 
 logger = logging.getLogger(__name__)
 
