@@ -17,11 +17,13 @@ from guarantees import rules
 from guarantees.errors import GuaranteeError
 from guarantees.models import AuditEvent, Guarantee, GuarantorCompany
 from guarantees.services import audit_record
-from portal.after_commit import after_commit
+from portal.after_commit import after_commit, task_send
 
 from . import texts
 from .models import Certificate
-from .tasks import enqueue_certificate_pdf
+
+#: Renders and stores a new version's signed PDF (certificates.tasks), after the commit.
+RENDER_PDF_TASK = "certificates.tasks.certificate_render_pdf_task"
 
 
 def certificate_snapshot(guarantee: Guarantee) -> dict[str, Any]:
@@ -100,7 +102,7 @@ def certificate_issue(
         guarantee=guarantee,
         data={"version": 1, "medium": guarantee.medium},
     )
-    after_commit(partial(enqueue_certificate_pdf, certificate.pk), what="queueing the certificate PDF")
+    after_commit(partial(task_send, RENDER_PDF_TASK, certificate.pk), what="queueing the certificate PDF")
     return certificate
 
 
@@ -262,7 +264,7 @@ def guarantee_change(
             guarantee=guarantee,
             data={"version": version},
         )
-        after_commit(partial(enqueue_certificate_pdf, certificate.pk), what="queueing the certificate PDF")
+        after_commit(partial(task_send, RENDER_PDF_TASK, certificate.pk), what="queueing the certificate PDF")
     return ChangeOutcome(
         guarantee=guarantee, changed_fields=changed, certificate=certificate, reason_no_certificate=why_not
     )

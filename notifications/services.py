@@ -12,6 +12,7 @@ import ipaddress
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from itertools import groupby
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -37,7 +38,7 @@ from guarantees.models import (
     OrdererDepartment,
 )
 from guarantees.services import audit_record
-from portal.after_commit import after_commit
+from portal.after_commit import after_commit, task_send
 
 from . import tokens
 from .errors import NotificationError
@@ -70,16 +71,14 @@ class MailDraft:
     context: dict[str, Any]
 
 
-def _start_sender() -> None:
-    from .tasks import outbox_send_task  # tasks import services; import at call time
-
-    outbox_send_task.delay()
+#: The Celery task that sends what is due (notifications.tasks, which imports this module).
+OUTBOX_SEND_TASK = "notifications.tasks.outbox_send_task"
 
 
 def _kick_sender() -> None:
     """Ask a worker to send after the commit. The rows are durable: if the broker is down or hangs,
     the failure is logged and the outbox sweep of beat (every minute) sends them."""
-    after_commit(_start_sender, what="starting the mail sender")
+    after_commit(partial(task_send, OUTBOX_SEND_TASK), what="starting the mail sender")
 
 
 def _checked_address(to: str) -> str:

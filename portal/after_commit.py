@@ -6,10 +6,14 @@ The work handed on here is always a *kick* whose effect is also reached another 
 sweep of Celery beat sends every due mail; the first download renders a certificate PDF that was
 never stored), so a kick that fails — the broker down or not answering, a file already gone — is
 logged and forgotten, never raised.
+
+A business action names the Celery task it hands work to (``task_send``), so that a services
+module never imports its app's tasks module, which imports the services it calls.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable
 
@@ -36,3 +40,20 @@ def run_logged(func: Callable[[], object], *, what: str) -> bool:
 def after_commit(func: Callable[[], object], *, what: str) -> None:
     """Run ``func`` once the current transaction commits (at once outside one), never raising."""
     transaction.on_commit(lambda: run_logged(func, what=what), robust=True)
+
+
+def task_send(name: str, *args: object) -> None:
+    """Hand work to the Celery task registered as ``name`` (``"<app>.tasks.<function>"``).
+
+    With a broker the message is sent by name: the web process never loads the tasks module. Without
+    one (``CELERY_TASK_ALWAYS_EAGER``: the tests, the embedded demo) the task runs here, so its module
+    is loaded by that name first.
+    """
+    from celery import current_app
+
+    if not current_app.conf.task_always_eager:
+        current_app.send_task(name, args=args)
+        return
+    if name not in current_app.tasks:
+        importlib.import_module(name.rpartition(".")[0])
+    current_app.tasks[name].delay(*args)

@@ -1,7 +1,8 @@
 """Process start-up: ``django.setup()`` and the URLs (what ``manage.py check``, every worker and
 every web process load) do not import the PDF renderer, the signer or the QR code library; they
 load where a PDF or a QR code is made. Nor the Redis client, which loads with the first count of a
-limit (portal.redis_client)."""
+limit (portal.redis_client), nor any app's Celery tasks module: services send tasks by name
+(portal.after_commit.task_send) and only the workers discover the tasks modules."""
 
 import json
 import os
@@ -22,7 +23,7 @@ from django.core.checks.urls import check_url_config
 
 check_url_config(None)  # walks every URL pattern, as manage.py check does
 get_resolver().resolve("/")
-print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules} | set(sys.modules))))
 """
 
 
@@ -53,6 +54,13 @@ def test_starting_django_and_loading_every_url_does_not_import_redis():
     loaded = _modules_after_start_up("config.settings.test")
     # then the Redis client library waits for the first limit that counts
     assert "redis" not in loaded
+
+
+def test_starting_django_and_loading_every_url_imports_no_tasks_module():
+    # Given the portal's settings; when a process sets Django up and loads the URLs
+    loaded = _modules_after_start_up("config.settings.test")
+    # then no app's tasks module is among the modules (the workers' autodiscovery loads them)
+    assert not {name for name in loaded if name.endswith(".tasks") and name != "asyncio.tasks"}
 
 
 def test_a_pdf_still_loads_its_renderer_when_it_is_made(db):
