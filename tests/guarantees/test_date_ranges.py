@@ -18,8 +18,8 @@ from applications import services
 from applications.admin import QuoteForm
 from applications.models import WithdrawalRequest
 from applications.services import UseRowInput
+from certificates.admin import EndGuaranteeForm
 from certificates.forms import GuaranteeChangeForm
-from guarantees.admin import EndGuaranteeForm
 from guarantees.formatting import to_wareki
 from guarantees.models import Guarantee, Orderer
 from portal.fields import EARLIEST_DATE, BusinessDateField, latest_date, validate_business_date
