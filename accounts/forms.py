@@ -12,6 +12,8 @@ from django.contrib.auth import forms as auth_forms
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from portal.redis_client import LimiterUnavailable
+
 from . import limits
 from .devices import known_device
 from .models import User
@@ -47,7 +49,7 @@ class LoginLimitMixin:
         self.device = known_device(self.request, login_id=login_id)
         try:
             decision = limits.login_attempt_reserve(login_id=login_id, client=client, device=self.device)
-        except limits.LimiterUnavailable:
+        except LimiterUnavailable:
             logger.error("Login refused: the login limits' Redis is unavailable.")
             self.limiter_unavailable = True
             self.retry_after = UNAVAILABLE_RETRY_AFTER
@@ -73,7 +75,7 @@ def login_attempt_settle(*, login_id: str, client: str, device: str | None, comp
         limits.login_attempt_refund(login_id=login_id, client=client, device=device)
         if complete:
             limits.login_completed(login_id=login_id, client=client, device=device)
-    except limits.LimiterUnavailable:
+    except LimiterUnavailable:
         logger.warning("A right login's reserved failure could not be given back (Redis unavailable).")
 
 

@@ -35,16 +35,15 @@ import math
 import time
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
-import redis
 from django.conf import settings
 from django.utils.crypto import salted_hmac
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
-from config.client_address import HasMeta
-from config.client_address import client_address as shared_client_address
-from config.local_counters import LocalCounters
+from portal.client_address import HasMeta
+from portal.client_address import client_address as shared_client_address
+from portal.local_counters import LocalCounters
+from portal.redis_client import limiter_unavailable_on_redis_error, redis_client
 
 # KEYS: the counters; ARGV: limit and window (ms) of each, in the same order. Refused (nothing
 # counted) when any counter is at its limit, answering {0, ttl of that counter, its 1-based index};
@@ -75,10 +74,6 @@ return 0
 #: Which limit refused, by the position of its counter.
 LOGIN_LIMITS = ("id_client", "id", "client")
 RESET_LIMITS = ("address", "client")
-
-
-class LimiterUnavailable(Exception):
-    """The counters cannot be read or written: the attempt must be refused."""
 
 
 @dataclass(frozen=True)
@@ -134,21 +129,8 @@ def _login_args(*, device: str | None = None) -> list[int]:
 
 
 @functools.cache
-def _redis(url: str, timeout: float) -> redis.Redis:
-    # One retry (a pooled connection Redis dropped on a restart), not redis-py's default of three
-    # with backoff: a Redis that does not answer costs a login at most twice the timeout.
-    return redis.Redis.from_url(
-        url,
-        socket_connect_timeout=timeout,
-        socket_timeout=timeout,
-        health_check_interval=30,
-        retry=Retry(NoBackoff(), 1),
-    )
-
-
-@functools.cache
-def _scripts(url: str, timeout: float) -> tuple[object, object]:
-    client = _redis(url, timeout)
+def _scripts(url: str, timeout: float) -> tuple[Any, Any]:
+    client = redis_client(url, timeout)
     return client.register_script(_RESERVE), client.register_script(_REFUND)
 
 
@@ -158,10 +140,8 @@ def _reserve(keys: list[str], args: list[int], names: tuple[str, ...]) -> Decisi
         allowed, ttl_ms, which = _LOCAL.reserve(keys, args)
     else:
         script, _refund_script = _scripts(url, settings.LOGIN_REDIS_TIMEOUT)
-        try:
-            allowed, ttl_ms, which = script(keys=keys, args=args)  # type: ignore[operator]
-        except redis.RedisError as exc:
-            raise LimiterUnavailable(str(exc)) from exc
+        with limiter_unavailable_on_redis_error():
+            allowed, ttl_ms, which = script(keys=keys, args=args)
     if int(allowed):
         return Decision(allowed=True)
     return Decision(
@@ -175,10 +155,8 @@ def _refund(keys: list[str]) -> None:
         _LOCAL.refund(keys)
         return
     _script, refund_script = _scripts(url, settings.LOGIN_REDIS_TIMEOUT)
-    try:
-        refund_script(keys=keys)  # type: ignore[operator]
-    except redis.RedisError as exc:
-        raise LimiterUnavailable(str(exc)) from exc
+    with limiter_unavailable_on_redis_error():
+        refund_script(keys=keys)
 
 
 def _delete(key: str) -> None:
@@ -186,20 +164,16 @@ def _delete(key: str) -> None:
     if not url:
         _LOCAL.delete(key)
         return
-    try:
-        _redis(url, settings.LOGIN_REDIS_TIMEOUT).delete(key)
-    except redis.RedisError as exc:
-        raise LimiterUnavailable(str(exc)) from exc
+    with limiter_unavailable_on_redis_error():
+        redis_client(url, settings.LOGIN_REDIS_TIMEOUT).delete(key)
 
 
 def _get(key: str) -> int:
     url = settings.LOGIN_REDIS_URL
     if not url:
         return _LOCAL.get(key)
-    try:
-        value = _redis(url, settings.LOGIN_REDIS_TIMEOUT).get(key)
-    except redis.RedisError as exc:
-        raise LimiterUnavailable(str(exc)) from exc
+    with limiter_unavailable_on_redis_error():
+        value = redis_client(url, settings.LOGIN_REDIS_TIMEOUT).get(key)
     return int(value or 0)
 
 

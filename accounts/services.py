@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.redis_client import LimiterUnavailable
+
 from . import limits
 from .errors import AccountError
 from .models import User
@@ -49,7 +51,7 @@ def password_reset_request(*, address: str, client: str) -> None:
     """
     try:
         decision = limits.reset_request_reserve(address=address, client=client)
-    except limits.LimiterUnavailable:
+    except LimiterUnavailable:
         logger.error("Password reset refused: the limits' Redis is unavailable.")
         raise AccountError(
             "unavailable",

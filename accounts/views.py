@@ -23,6 +23,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
+from portal.redis_client import LimiterUnavailable
+
 from . import forms, limits
 from .decorators import contractor_required
 from .devices import known_device, known_device_remember
@@ -101,7 +103,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
         browser = known_device(request, login_id=login_id)
         try:
             decision = limits.login_attempt_reserve(login_id=login_id, client=client, device=browser)
-        except limits.LimiterUnavailable:
+        except LimiterUnavailable:
             logger.error("Login code refused: the login limits' Redis is unavailable.")
             return _refused(
                 request,

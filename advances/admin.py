@@ -15,8 +15,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from guarantees.admin import BranchScopedAdmin, ReadOnlyAdminMixin
 from guarantees.formatting import yen
+from portal.admin import BranchScopedAdmin, ReadOnlyAdminMixin
 
 from . import selectors
 from .models import AdvanceUsePlan, WithdrawalLine, WithdrawalRequest

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from guarantees.fields import BusinessDateField, DateInput, YenField
+from portal.fields import BusinessDateField, DateInput, YenField
 
 from .models import UNDECIDED, PayoutMethod, UseCategory
 

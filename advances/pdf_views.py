@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
-from authkeys.keys import normalize_contract_number
 from certificates.pdf_views import pdf_response
+from guarantees.numbers import normalize_contract_number
 
 from . import pdf
 from .models import AdvanceUsePlan, WithdrawalRequest

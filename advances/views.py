@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from guarantees.errors import GuaranteeError
 from guarantees.models import Guarantee
+from portal.errors import PortalError
 
 from . import forms, selectors, services
 from .models import UNDECIDED, AdvanceUsePlan, PayoutMethod, UseCategory
@@ -81,7 +81,7 @@ def use_plan(request: HttpRequest, number: str) -> HttpResponse:
         ]
         try:
             services.use_plan_save(guarantee=guarantee, user=_user(request), rows=rows)
-        except GuaranteeError as exc:
+        except PortalError as exc:
             error = exc.message
         else:
             messages.success(request, _("使途内訳明細書を保存しました。"))
@@ -127,7 +127,7 @@ def withdrawals(request: HttpRequest, number: str) -> HttpResponse:
                 requested_on=form.cleaned_data["requested_on"],
                 lines=inputs,
             )
-        except GuaranteeError as exc:
+        except PortalError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("払出依頼書を作成しました。"))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from guarantees.admin import ReadOnlyAdminMixin
+from portal.admin import ReadOnlyAdminMixin
 
 from . import services
 from .models import ApiClient, ApiKey, ChangeEvent, ChangesRead, WebhookDelivery

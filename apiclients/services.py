@@ -12,9 +12,13 @@ from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import User
 from guarantees.models import Guarantee
+from portal.after_commit import task_send
 
 from . import credentials, selectors
 from .models import ApiClient, ApiKey, ChangeEvent, ChangesRead, WebhookDelivery
+
+#: The Celery task that delivers due webhooks (apiclients.tasks, which imports this module).
+WEBHOOKS_SEND_TASK = "apiclients.tasks.webhooks_send_task"
 
 
 @dataclass(frozen=True)
@@ -53,9 +57,7 @@ def api_keys_revoke(*, key_ids: list[int], revoked_by: User | None) -> int:
 
 
 def _kick_webhooks() -> None:
-    from .tasks import webhooks_send_task
-
-    webhooks_send_task.delay()
+    task_send(WEBHOOKS_SEND_TASK)
 
 
 def change_event_record(*, guarantee: Guarantee, kind: str, version: int | None = None) -> ChangeEvent | None:

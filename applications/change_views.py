@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from guarantees.errors import GuaranteeError
 from guarantees.models import Guarantee
+from portal.errors import PortalError
 
 from . import selectors, steps, views
 from .services import drafts
@@ -34,7 +34,7 @@ def change_new(request: HttpRequest, number: str) -> HttpResponse:
         application = drafts.application_create_change(
             user=user, guarantee=guarantee, purpose=request.POST.get("purpose", "")
         )
-    except GuaranteeError as exc:
+    except PortalError as exc:
         messages.error(request, exc.message)
         return redirect("applications:change_list")
     return redirect(views.step_url(application, steps.STEP_CHANGE))

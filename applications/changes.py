@@ -21,8 +21,8 @@ from certificates.services import (
     guarantee_change_preview,
     guarantee_values_after,
 )
-from guarantees.errors import GuaranteeError
 from guarantees.models import Guarantee
+from portal.errors import PortalError
 
 from .errors import ApplicationError
 from .models import Application
@@ -60,7 +60,7 @@ def change_values(application: Application) -> GuaranteeChanges:
 def change_preview(application: Application) -> ChangePreview:
     """The whole guarantee this change application would leave, checked by the very function its
     approval applies (``certificates.services.guarantee_change_preview``). Raises
-    ``GuaranteeError``."""
+    ``GuaranteeError``, or ``ApplicationError`` without a guarantee to change."""
     return guarantee_change_preview(guarantee=_target_of(application), changes=change_values(application))
 
 
@@ -78,7 +78,7 @@ def change_result_problems(application: Application) -> list[ApplicationError]:
     target = _target_of(application)
     try:
         preview = change_preview(application)
-    except GuaranteeError as exc:
+    except PortalError as exc:
         field = _CHANGE_FIELDS.get(exc.field or "", "guarantee_amount")
         return [problem(exc.code, exc.message, field, STEP_CHANGE)]
     if "guarantee_amount" not in preview.changed:

@@ -1,10 +1,10 @@
 """The application flow's one exception: a code for programs, a Japanese message for people."""
 
-from guarantees.errors import GuaranteeError
+from portal.errors import PortalError
 
 
-class ApplicationError(GuaranteeError):
-    """Raised by applications.services; a GuaranteeError so one ``except`` maps both to a message.
+class ApplicationError(PortalError):
+    """Raised by applications.services.
 
     ``step`` names the form step that holds ``field`` so the confirm page can link to it.
     """

@@ -12,8 +12,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from guarantees.fields import BusinessDateField, DateInput, YenField
 from guarantees.models import Bank, Branch, Guarantee, GuaranteeKind, Orderer
+from portal.fields import BusinessDateField, DateInput, YenField
 
 from .models import Application, ApplicationDocument
 

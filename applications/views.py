@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from guarantees.errors import GuaranteeError
-from guarantees.fields import normalize_yen
 from guarantees.models import GuaranteeKind, Orderer
+from portal.errors import PortalError
+from portal.fields import normalize_yen
 
 from . import changes, forms, rules, selectors, steps
 from .errors import ApplicationError
@@ -100,7 +100,7 @@ def step_problems(application: Application, step: str) -> list[ApplicationError]
     ]
 
 
-def _form_error(form: Any, error: GuaranteeError) -> None:
+def _form_error(form: Any, error: PortalError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
@@ -124,7 +124,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
     user = contractor_user(request)
     try:
         application = drafts.application_create(user=user, kind=request.POST.get("kind", ""))
-    except GuaranteeError as exc:
+    except PortalError as exc:
         messages.error(request, exc.message)
         return redirect("applications:list")
     return redirect(step_url(application, steps.STEP_KIND))
@@ -209,7 +209,7 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             application = drafts.application_save_draft(
                 application=application, user=contractor_user(request), values=values
             )
-        except GuaranteeError as exc:
+        except PortalError as exc:
             _form_error(form, exc)
         else:
             if "save_only" in request.POST:
@@ -239,7 +239,7 @@ def application_documents(request: HttpRequest, pk: int) -> HttpResponse:
         document = get_object_or_404(application.documents, pk=request.POST.get("remove"))
         try:
             drafts.application_document_remove(document=document, user=contractor_user(request))
-        except GuaranteeError as exc:
+        except PortalError as exc:
             messages.error(request, exc.message)
         return redirect("applications:documents", pk=application.pk)
     if request.method == "POST" and form.is_valid():
@@ -250,7 +250,7 @@ def application_documents(request: HttpRequest, pk: int) -> HttpResponse:
                 doc_type=form.cleaned_data["doc_type"],
                 upload=form.cleaned_data["file"],
             )
-        except GuaranteeError as exc:
+        except PortalError as exc:
             _form_error(form, exc)
         else:
             messages.success(request, _("書類を登録しました。"))
@@ -274,7 +274,7 @@ def application_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             drafts.application_submit(application=application, submitted_by=contractor_user(request))
-        except GuaranteeError as exc:
+        except PortalError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("申込を受け付けました。審査の結果をお待ちください。"))
@@ -328,7 +328,7 @@ def application_discard(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own(request, pk)
     try:
         drafts.application_discard(application=application, user=contractor_user(request))
-    except GuaranteeError as exc:
+    except PortalError as exc:
         messages.error(request, exc.message)
         return redirect("applications:detail", pk=pk)
     messages.success(request, _("下書きを削除しました。"))

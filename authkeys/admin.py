@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from guarantees.admin import BranchScopedAdmin
+from portal.admin import BranchScopedAdmin
 
 from .models import AuthKey
 

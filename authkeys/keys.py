@@ -20,7 +20,6 @@ import hmac
 import os
 import re
 import secrets
-import unicodedata
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -28,14 +27,13 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from guarantees.numbers import normalize_typed
+
 KEY_LENGTH = 12
 ALPHABET = "".join(c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+_" if c not in "0O1I")
 assert len(ALPHABET) == 34  # noqa: S101 - a module invariant, checked at import
 
 _KEY_RE = re.compile(rf"^[{re.escape(ALPHABET)}]{{{KEY_LENGTH}}}$")
-_NUMBER_RE = re.compile(r"^\d{10}$")
-# Characters people type between groups: spaces, hyphens and the dashes an IME produces.
-_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−ーｰ|｜]")
 _CIPHER_VERSION = b"\x01"
 
 
@@ -58,34 +56,11 @@ def generate_keys(count: int) -> list[str]:
 
 def normalize_key(value: str) -> str:
     """NFKC (full-width → ASCII), upper case, spaces and hyphens removed. Does not validate."""
-    return _normalize(value, upper=True)
+    return normalize_typed(value, upper=True)
 
 
 def is_well_formed_key(value: str) -> bool:
     return bool(_KEY_RE.match(value))
-
-
-def normalize_contract_number(value: str) -> str:
-    """NFKC (full-width digits → ASCII), spaces, hyphens and ``|`` removed. Does not validate."""
-    return _normalize(value, upper=False)
-
-
-def _normalize(value: str, *, upper: bool) -> str:
-    # Removing a separator can bring combining marks together that NFKC then reorders, so repeat
-    # until nothing changes (twice at most for real input); this keeps normalising idempotent.
-    for _ in range(4):
-        text = unicodedata.normalize("NFKC", value)
-        if upper:
-            text = unicodedata.normalize("NFKC", text.upper())
-        text = _SEPARATORS.sub("", text)
-        if text == value:
-            break
-        value = text
-    return value
-
-
-def is_well_formed_contract_number(value: str) -> bool:
-    return bool(_NUMBER_RE.match(value)) and value.isascii()
 
 
 @functools.cache

@@ -17,7 +17,6 @@ from guarantees.errors import GuaranteeError
 from guarantees.models import Guarantee
 from guarantees.status import guarantee_status
 
-from .keys import normalize_contract_number
 from .services import authkey_reveal
 
 
@@ -26,7 +25,7 @@ def _own_electronic_guarantee(request: HttpRequest, number: str) -> Guarantee:
     guarantee = (
         Guarantee.objects.filter(
             contractor_id=getattr(request.user, "contractor_id", None) or 0,
-            number=normalize_contract_number(number),
+            number=number,
             medium=Guarantee.Medium.ELECTRONIC,
             auth_keys__revoked_at__isnull=True,
         )

@@ -1,20 +1,359 @@
-"""Issued certificate versions: read-only in admin, as they are in the database."""
+"""Branch staff's guarantees and certificates in admin.
+
+Guarantees (the guarantees app's model; its pages stay under ``/admin/guarantees/guarantee/``):
+registration, 変更, 解約 and 取消, and the actions that issue certificates and reissue keys, whose
+services live in this app and in authkeys. Issued certificate versions: read-only, as they are in
+the database.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
-from django.http import Http404, HttpRequest, HttpResponse
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from guarantees.admin import BranchScopedAdmin
+from authkeys.services import authkey_reissue
+from guarantees import services as guarantee_services
+from guarantees.errors import GuaranteeError
 from guarantees.formatting import slash_date, yen
+from guarantees.models import Guarantee
+from guarantees.search import staff_search
+from guarantees.status import STATUS_CHOICES, filter_by_status, guarantee_status
+from portal.admin import BranchScopedAdmin
+from portal.fields import BusinessDateField
 
+from .forms import GuaranteeChangeForm
 from .models import Certificate, CertificateDocument
+from .services import certificate_issue, guarantee_change
+
+
+class InForceFilter(admin.SimpleListFilter):
+    title = gettext_lazy("保証期間")
+    parameter_name = "in_force"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("current", _("有効")), ("past", _("過去の保証"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "current":
+            return queryset.current()  # type: ignore[attr-defined]
+        if self.value() == "past":
+            return queryset.past()  # type: ignore[attr-defined]
+        return queryset
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """状態 as a person reads it (有効, 保証期間満了, 解約, 取消), decided like every screen's."""
+
+    title = gettext_lazy("状態")
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return list(STATUS_CHOICES)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() in dict(STATUS_CHOICES):
+            return filter_by_status(queryset, str(self.value()))
+        return queryset
+
+
+# Amounts on a registered guarantee's page read 2,172,720,000円 (the display replacing each field).
+GUARANTEE_YEN_FIELDS = {
+    name: f"{name}_yen" for name in ("contract_amount_total", "contract_amount_target", "guarantee_amount")
+}
+
+
+class GuaranteeRegisterForm(forms.ModelForm):
+    """Registration of a concluded guarantee; the number is allocated by the service."""
+
+    class Meta:
+        model = Guarantee
+        fields = [
+            "kind",
+            "parent",
+            "contractor",
+            "orderer",
+            "orderer_department",
+            "branch",
+            "bank",
+            "work_name",
+            "contract_amount_total",
+            "contract_amount_target",
+            "guarantee_amount",
+            "concluded_on",
+            "guarantee_period_end",
+            "construction_end_date",
+        ]
+
+
+class EndGuaranteeForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("理由"), max_length=200)
+    on = BusinessDateField(label=gettext_lazy("日付"), initial=timezone.localdate)
+
+
+@admin.register(Guarantee)
+class GuaranteeAdmin(BranchScopedAdmin):
+    list_display = [
+        "number",
+        "kind",
+        "medium",
+        "contractor",
+        "orderer",
+        "work_name",
+        "amounts",
+        "guarantee_amount_display",
+        "status_display",
+        "concluded_on",
+    ]
+    list_filter = ["kind", "medium", StatusFilter, InForceFilter, "branch"]
+    search_fields = ["number", "work_name", "contractor__company_name", "orderer__title"]
+    list_select_related = ["contractor", "orderer"]
+    date_hierarchy = "concluded_on"
+    show_full_result_count = False
+    list_per_page = 50
+    readonly_fields = [
+        "number",
+        "medium",
+        "status_display",
+        "status_changed_on",
+        "status_reason",
+        "created_at",
+        "updated_at",
+        "certificate_links",
+    ]
+    exclude = ["status"]  # edited only through 解約 / 取消; shown as status_display
+    actions = ["issue_certificates", "reissue_keys"]
+    change_form_template = "admin/guarantees/guarantee/change_form.html"
+
+    @admin.display(description=gettext_lazy("請負金額(総額) / (対象額)"))
+    def amounts(self, obj: Guarantee) -> str:
+        if obj.contract_amount_total == obj.contract_amount_target:
+            return yen(obj.contract_amount_total)
+        return f"{yen(obj.contract_amount_total)} / {yen(obj.contract_amount_target)}"
+
+    @admin.display(description=gettext_lazy("保証金額"), ordering="guarantee_amount")
+    def guarantee_amount_display(self, obj: Guarantee) -> str:
+        return yen(obj.guarantee_amount)
+
+    @admin.display(description=gettext_lazy("状態"), ordering="status")
+    def status_display(self, obj: Guarantee) -> str:
+        """有効 / 保証期間満了 / 解約 / 取消 on today's date in Japan (never the stored 有効 alone)."""
+        return guarantee_status(obj).label
+
+    @admin.display(description=gettext_lazy("証書"))
+    def certificate_links(self, obj: Guarantee) -> str:
+        versions = obj.certificates.order_by("version")
+        return ", ".join(
+            f"第{c.version}版{'(変更)' if c.is_change else ''} {slash_date(c.issued_on)}" for c in versions
+        ) or _("未発行")
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Guarantee], search_term: str
+    ) -> tuple[QuerySet[Guarantee], bool]:
+        # The same fields and matching as search_fields, written so that PostgreSQL uses the
+        # trigram indexes (guarantees/search.py); no join, so no duplicates.
+        if not search_term.strip():
+            return super().get_search_results(request, queryset, search_term)
+        return staff_search(queryset, search_term), False
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = GuaranteeRegisterForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return []
+        # After registration, amounts and dates change only through 変更 (which decides on a new
+        # certificate version); the rest of the record through its own actions.
+        # 状態 is shown as a person reads it (保証期間満了 follows from the date), not as stored.
+        shown = {"status": "status_display", **GUARANTEE_YEN_FIELDS}
+        return [shown.get(f.name, f.name) for f in Guarantee._meta.fields if f.name != "id"] + [
+            "certificate_links"
+        ]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        if obj is None:
+            return list(super().get_fields(request, obj))
+        return self.get_readonly_fields(request, obj)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        # A registered guarantee is read-only here (変更, 解約 and 取消 are its actions): no 保存.
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=gettext_lazy("請負金額(総額)"))
+    def contract_amount_total_yen(self, obj: Guarantee) -> str:
+        return f"{yen(obj.contract_amount_total)}円"
+
+    @admin.display(description=gettext_lazy("請負金額(対象額)"))
+    def contract_amount_target_yen(self, obj: Guarantee) -> str:
+        return f"{yen(obj.contract_amount_target)}円"
+
+    @admin.display(description=gettext_lazy("保証金額"))
+    def guarantee_amount_yen(self, obj: Guarantee) -> str:
+        return f"{yen(obj.guarantee_amount)}円"
+
+    def save_model(self, request: HttpRequest, obj: Guarantee, form: Any, change: bool) -> None:
+        if change:
+            return
+        data = form.cleaned_data
+        try:
+            registered = guarantee_services.guarantee_register(registered_by=request.user, **data)  # type: ignore[arg-type]
+        except GuaranteeError as exc:
+            raise _AdminActionError(exc.message) from exc
+        obj.pk = registered.pk
+        obj.number = registered.number
+        obj.medium = registered.medium
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except _AdminActionError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    # --- Actions ---------------------------------------------------------------------------------
+    @admin.action(description=gettext_lazy("証書（電子証書・認証キー）を発行する"), permissions=["change"])
+    def issue_certificates(self, request: HttpRequest, queryset: QuerySet[Guarantee]) -> None:
+        for guarantee in queryset:
+            try:
+                certificate_issue(guarantee=guarantee, issued_by=request.user)  # type: ignore[arg-type]
+            except GuaranteeError as exc:
+                self.message_user(request, f"{guarantee.number}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("%(number)s の証書を発行しました。") % {"number": guarantee.number}
+                )
+
+    @admin.action(
+        description=gettext_lazy("認証キーを再発行する（旧キーは直ちに無効）"), permissions=["change"]
+    )
+    def reissue_keys(self, request: HttpRequest, queryset: QuerySet[Guarantee]) -> None:
+        for guarantee in queryset:
+            try:
+                authkey_reissue(guarantee=guarantee, reissued_by=request.user)  # type: ignore[arg-type]
+            except GuaranteeError as exc:
+                self.message_user(request, f"{guarantee.number}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("%(number)s の認証キーを再発行しました。") % {"number": guarantee.number}
+                )
+
+    # --- Per-object pages: 変更, 解約, 取消 ----------------------------------------------------------
+    def get_urls(self) -> list[Any]:
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/amend/", wrap(self.amend_view), name="guarantees_guarantee_amend"),
+            path("<int:pk>/cancel/", wrap(self.cancel_view), name="guarantees_guarantee_cancel"),
+            path("<int:pk>/revoke/", wrap(self.revoke_view), name="guarantees_guarantee_revoke"),
+            *super().get_urls(),
+        ]
+
+    def _object_or_404(self, request: HttpRequest, pk: int) -> Guarantee:
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(self.get_queryset(request), pk=pk)
+
+    def amend_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        guarantee = self._object_or_404(request, pk)
+        form = GuaranteeChangeForm(request.POST or None, guarantee=guarantee)
+        if request.method == "POST" and form.is_valid():
+            try:
+                outcome = guarantee_change(
+                    guarantee=guarantee,
+                    changes=form.changes(),
+                    changed_by=request.user,  # type: ignore[arg-type]
+                    reason=form.cleaned_data["reason"],
+                )
+            except GuaranteeError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                if outcome.certificate is not None:
+                    self.message_user(
+                        request,
+                        _("変更を登録し、第%(version)d版(変更)の証書を発行しました。")
+                        % {"version": outcome.certificate.version},
+                    )
+                else:
+                    self.message_user(
+                        request, _("変更を登録しました。%(why)s") % {"why": outcome.reason_no_certificate}
+                    )
+                return HttpResponseRedirect(reverse("admin:guarantees_guarantee_change", args=[pk]))
+        return self._render_form(request, guarantee, form, _("保証契約の変更"))
+
+    def _end_view(self, request: HttpRequest, pk: int, *, revoke: bool) -> HttpResponse:
+        guarantee = self._object_or_404(request, pk)
+        form = EndGuaranteeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                if revoke:
+                    guarantee_services.guarantee_revoke(
+                        guarantee=guarantee,
+                        revoked_by=request.user,  # type: ignore[arg-type]
+                        reason=form.cleaned_data["reason"],
+                        revoked_on=form.cleaned_data["on"],
+                    )
+                else:
+                    guarantee_services.guarantee_cancel(
+                        guarantee=guarantee,
+                        cancelled_by=request.user,  # type: ignore[arg-type]
+                        reason=form.cleaned_data["reason"],
+                        cancelled_on=form.cleaned_data["on"],
+                    )
+            except GuaranteeError as exc:
+                form.add_error(None, exc.message)
+            else:
+                done = _("取消しました。") if revoke else _("解約しました。")
+                self.message_user(request, f"{guarantee.number}: {done}")
+                return HttpResponseRedirect(reverse("admin:guarantees_guarantee_change", args=[pk]))
+        title = _("保証契約の取消") if revoke else _("保証契約の解約")
+        return self._render_form(request, guarantee, form, title)
+
+    def cancel_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._end_view(request, pk, revoke=False)
+
+    def revoke_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._end_view(request, pk, revoke=True)
+
+    def _render_form(
+        self, request: HttpRequest, guarantee: Guarantee, form: forms.Form, title: str
+    ) -> HttpResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "subtitle": f"{guarantee.number} {guarantee.work_name}",
+            "opts": self.model._meta,
+            "original": guarantee,
+            "form": form,
+            "submit_label": _("登録する"),
+        }
+        return TemplateResponse(request, "admin/portal/action_form.html", context)
+
+
+class _AdminActionError(Exception):
+    pass
 
 
 class CertificateDocumentInline(admin.TabularInline):
@@ -50,18 +389,18 @@ class CertificateAdmin(BranchScopedAdmin):
     show_full_result_count = False
     inlines = [CertificateDocumentInline]
 
-    @admin.display(description=_("保証金額"), ordering="guarantee_amount")
+    @admin.display(description=gettext_lazy("保証金額"), ordering="guarantee_amount")
     def amount(self, obj: Certificate) -> str:
         return yen(obj.guarantee_amount)
 
-    @admin.display(description=_("証書発行日"), ordering="issued_on")
+    @admin.display(description=gettext_lazy("証書発行日"), ordering="issued_on")
     def issued(self, obj: Certificate) -> str:
         return slash_date(obj.issued_on)
 
-    @admin.display(description=_("PDF"))
+    @admin.display(description=gettext_lazy("PDF"))
     def pdf_link(self, obj: Certificate) -> str:
         url = reverse("admin:certificates_certificate_pdf", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, _("ダウンロード"))
+        return format_html('<a href="{}">{}</a>', url, gettext_lazy("ダウンロード"))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [*(f.name for f in Certificate._meta.fields), "pdf_link"]

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from guarantees.fields import BusinessDateField, YenField
 from guarantees.models import Guarantee
+from portal.fields import BusinessDateField, YenField
 
 from .services import GuaranteeChanges
 

@@ -15,7 +15,6 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from authkeys.keys import normalize_contract_number
 from authkeys.services import authkey_reveal
 from guarantees.errors import GuaranteeError
 from guarantees.models import Guarantee
@@ -70,7 +69,7 @@ def certificate_download(request: HttpRequest, number: str, version: int) -> Htt
     """documents:certificate — a contractor's own certificate version (stored, signed)."""
     contractor_id = _contractor_id(request.user)
     lookups = {
-        "contract_number": normalize_contract_number(number),
+        "contract_number": number,
         "version": version,
         "guarantee__contractor_id": contractor_id,
     }
@@ -87,9 +86,7 @@ def authkey_notice_download(request: HttpRequest, number: str) -> HttpResponse:
     """documents:authkey_notice — 保証契約等の内容をPDF出力 (POST: it displays the key, which is
     audited like the 表示 button). Rendered for this request only; never stored or cached."""
     contractor_id = _contractor_id(request.user)
-    guarantee = get_object_or_404(
-        Guarantee, number=normalize_contract_number(number), contractor_id=contractor_id
-    )
+    guarantee = get_object_or_404(Guarantee, number=number, contractor_id=contractor_id)
     if not guarantee.certificates.exists():
         raise Http404
     try:

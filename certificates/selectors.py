@@ -16,8 +16,8 @@ from operator import and_
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from authkeys.keys import normalize_contract_number
 from guarantees.models import Contractor, Guarantee
+from guarantees.numbers import normalize_contract_number
 
 from .models import Certificate
 

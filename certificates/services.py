@@ -14,13 +14,16 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from authkeys.services import authkey_issue
 from guarantees import rules
-from guarantees.after_commit import after_commit
 from guarantees.errors import GuaranteeError
 from guarantees.models import AuditEvent, Guarantee, GuarantorCompany
 from guarantees.services import audit_record
+from portal.after_commit import after_commit, task_send
 
 from . import texts
 from .models import Certificate
+
+#: Renders and stores a new version's signed PDF (certificates.tasks), after the commit.
+RENDER_PDF_TASK = "certificates.tasks.certificate_render_pdf_task"
 
 
 def certificate_snapshot(guarantee: Guarantee) -> dict[str, Any]:
@@ -115,15 +118,8 @@ def certificate_issue(
         guarantee=guarantee,
         data={"version": 1, "medium": guarantee.medium},
     )
-    after_commit(partial(_enqueue_pdf, certificate.pk), what="queueing the certificate PDF")
+    after_commit(partial(task_send, RENDER_PDF_TASK, certificate.pk), what="queueing the certificate PDF")
     return certificate
-
-
-def _enqueue_pdf(certificate_id: int) -> None:
-    """Hand the PDF of a new version to a worker, after the commit (see tasks.py)."""
-    from .tasks import enqueue_certificate_pdf  # the Celery app loads where work is handed on
-
-    enqueue_certificate_pdf(certificate_id)
 
 
 @dataclass(frozen=True)
@@ -285,7 +281,7 @@ def guarantee_change(
             guarantee=guarantee,
             data={"version": version},
         )
-        after_commit(partial(_enqueue_pdf, certificate.pk), what="queueing the certificate PDF")
+        after_commit(partial(task_send, RENDER_PDF_TASK, certificate.pk), what="queueing the certificate PDF")
     return ChangeOutcome(
         guarantee=guarantee, changed_fields=changed, certificate=certificate, reason_no_certificate=why_not
     )

@@ -15,6 +15,7 @@ logger = logging.getLogger(__name__)
 
 
 @app.task(
+    name="certificates.tasks.certificate_render_pdf_task",
     autoretry_for=(Exception,),
     retry_backoff=True,
     retry_backoff_max=600,
@@ -24,19 +25,15 @@ logger = logging.getLogger(__name__)
 def certificate_render_pdf_task(certificate_id: int) -> str:
     """Store the signed PDF of one certificate version (once; a second run finds it stored).
 
-    Enqueued by certificate_issue and guarantee_change after their transaction commits. If it never
-    runs, the first download renders the PDF instead (certificates.pdf.certificate_document).
+    Sent by name (``certificates.services.RENDER_PDF_TASK``) by certificate_issue and guarantee_change
+    after their transaction commits (portal.after_commit: a broker that is down or hangs never undoes
+    or breaks the issue). If it never runs, the first download renders the PDF instead
+    (certificates.pdf.certificate_document).
     """
     from .pdf import certificate_document  # WeasyPrint loads only where PDFs are made
 
     certificate = Certificate.objects.get(pk=certificate_id)
     return certificate_document(certificate=certificate).sha256
-
-
-def enqueue_certificate_pdf(certificate_id: int) -> None:
-    """Hand the rendering to a worker. Called after the commit (guarantees.after_commit: a broker that
-    is down or hangs never undoes or breaks the issue; the first download renders the PDF then)."""
-    certificate_render_pdf_task.delay(certificate_id)
 
 
 @worker_process_init.connect

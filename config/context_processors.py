@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from .log_redaction import path_without_secrets
+from portal.log_redaction import path_without_secrets
 
 
 def language_next(request: HttpRequest) -> dict[str, str]:

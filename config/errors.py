@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
-from .request_id import current_request_id
+from portal.request_id import current_request_id
 
 
 @requires_csrf_token

@@ -1,6 +1,6 @@
 """gunicorn's logger with the access line redacted: an address with a key or a token in its query
 (``/verify/?key=…``, also url-encoded) is logged with ``[redacted]`` in its place (the same rules as
-every other log line, config/log_redaction.py). Used by config/gunicorn.py (``logger_class``)."""
+every other log line, portal/log_redaction.py). Used by config/gunicorn.py (``logger_class``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-from .log_redaction import redact_text
+from portal.log_redaction import redact_text
 
 
 class RedactingLogger(Logger):

@@ -6,9 +6,6 @@ alerts, not a reason for a load balancer to take the web process out of service.
 
 from __future__ import annotations
 
-import functools
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
@@ -16,8 +13,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-if TYPE_CHECKING:
-    import redis
+from portal.redis_client import redis_client
+
+#: Seconds the check waits for Redis: monitoring polls often, and a hung Redis must not hang it.
+REDIS_TIMEOUT = 1.0
 
 
 def _database() -> str:
@@ -30,21 +29,13 @@ def _database() -> str:
     return "ok"
 
 
-@functools.cache
-def _redis_client(url: str) -> redis.Redis:
-    import redis  # imported where used: the URLs load this module in every process
-
-    # One connection pool per process: monitoring polls often, and a connection per poll is waste.
-    return redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
-
-
 def _redis() -> str:
     if not settings.REDIS_URL:
         return "not_configured"
-    import redis
+    import redis  # imported where used: the URLs load this module in every process
 
     try:
-        _redis_client(settings.REDIS_URL).ping()
+        redis_client(settings.REDIS_URL, REDIS_TIMEOUT).ping()
     except redis.RedisError:
         return "error"
     return "ok"

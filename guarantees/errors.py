@@ -1,9 +1,7 @@
 """The guarantee domain's one exception, with a machine-readable code and a message for people."""
 
+from portal.errors import PortalError
 
-class GuaranteeError(Exception):
-    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
+
+class GuaranteeError(PortalError):
+    """Raised by guarantees, authkeys and certificates services."""

@@ -25,6 +25,7 @@ from .models import (
     Orderer,
     OrdererDepartment,
 )
+from .numbers import is_well_formed_contract_number
 from .status import guarantee_status
 
 MAX_SERIAL = 99999
@@ -70,7 +71,7 @@ def guarantee_number_allocate(*, branch: Branch, kind: str) -> str:
 def _take_over_number(*, branch: Branch, kind: str, number: str) -> None:
     """Accept a number allocated elsewhere and move the sequence past it."""
     prefix = f"{branch.code}{KIND_NUMBER_CODES[kind]}"
-    if len(number) != 10 or not number.isdigit() or not number.startswith(prefix):
+    if not is_well_formed_contract_number(number) or not number.startswith(prefix):
         raise GuaranteeError(
             "number_mismatch",
             _("保証契約番号は支店コードと区分に合う10桁（%(prefix)s＋5桁）にしてください。")

@@ -19,6 +19,6 @@ def to_wareki(day: dt.date) -> str:
             year = day.year - start.year + 1
             year_text = "元" if year == 1 else f"{year:>2}"
             return f"{name}{year_text}年{day.month:>2}月{day.day:>2}日"
-    # Before 昭和: typed dates cannot be (guarantees.fields), but a row stored earlier must still
+    # Before 昭和: typed dates cannot be (portal.fields), but a row stored earlier must still
     # print — in the western calendar rather than failing the whole document.
     return f"{day.year}年{day.month:>2}月{day.day:>2}日"

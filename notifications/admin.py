@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from guarantees.admin import ReadOnlyAdminMixin
 from guarantees.models import Contractor
+from portal.admin import ReadOnlyAdminMixin
 
 from . import selectors, services
 from .models import (

@@ -1,12 +1,10 @@
 """The notifications app's one exception, with a machine-readable code and a message for people."""
 
+from portal.errors import PortalError
 
-class NotificationError(Exception):
-    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
+
+class NotificationError(PortalError):
+    """Raised by notifications.services."""
 
 
 class PermanentMailError(Exception):

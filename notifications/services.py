@@ -12,6 +12,7 @@ import ipaddress
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from itertools import groupby
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -28,7 +29,6 @@ from accounts.models import User
 from authkeys.models import AuthKey
 from certificates.models import Certificate
 from certificates.tokens import read_verified_access_token
-from guarantees.after_commit import after_commit
 from guarantees.models import (
     KIND_SHORT_LABELS,
     AuditEvent,
@@ -38,6 +38,7 @@ from guarantees.models import (
     OrdererDepartment,
 )
 from guarantees.services import audit_record
+from portal.after_commit import after_commit, task_send
 
 from . import tokens
 from .errors import NotificationError
@@ -70,10 +71,8 @@ class MailDraft:
     context: dict[str, Any]
 
 
-def _start_sender() -> None:
-    from .tasks import outbox_send_task  # tasks import services; import at call time
-
-    outbox_send_task.delay()
+#: The Celery task that sends what is due (notifications.tasks, which imports this module).
+OUTBOX_SEND_TASK = "notifications.tasks.outbox_send_task"
 
 
 def _kick_sender(*, queued: int = 1) -> None:
@@ -83,7 +82,7 @@ def _kick_sender(*, queued: int = 1) -> None:
     and the outbox sweep of beat (every minute) sends them."""
     senders = min(settings.NOTIFICATIONS_SENDERS, -(-queued // settings.NOTIFICATIONS_BATCH_SIZE))
     for _sender in range(max(senders, 1)):
-        after_commit(_start_sender, what="starting the mail sender")
+        after_commit(partial(task_send, OUTBOX_SEND_TASK), what="starting the mail sender")
 
 
 def _checked_address(to: str) -> str:
@@ -449,7 +448,7 @@ def _receipt_claim(token: str) -> KeySubmission:
 
 
 def _storable_address(value: str | None) -> str | None:
-    """The client address as ``config.client_address`` gives it (an IPv4 address or an IPv6 /64),
+    """The client address as ``portal.client_address`` gives it (an IPv4 address or an IPv6 /64),
     or None when it is not one (an ``inet`` column refuses anything else)."""
     value = (value or "").strip()
     try:

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from certificates.tokens import read_verified_access_token
-from config.client_address import client_address
 from guarantees.formatting import slash_time
 from guarantees.models import Guarantee
+from portal.client_address import client_address
 
 from . import selectors, services
 from .errors import NotificationError

@@ -17,7 +17,7 @@ from gunicorn.config import Config
 
 from config import gunicorn as gunicorn_settings
 from config.gunicorn_logging import RedactingLogger
-from config.log_redaction import REDACTED, RedactSecretsFilter, redact_text
+from portal.log_redaction import REDACTED, RedactSecretsFilter, redact_text
 
 KEY = "R7MX3_P9TD+W"
 NUMBER = "1070000473"

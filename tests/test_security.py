@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import path
 
-from config.log_redaction import REDACTED, RedactSecretsFilter, redact_text
+from portal.log_redaction import REDACTED, RedactSecretsFilter, redact_text
 
 
 def test_every_page_carries_a_strict_content_security_policy_and_frame_protection(client, db):

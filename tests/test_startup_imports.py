@@ -1,7 +1,9 @@
 """Process start-up: ``django.setup()`` and the URLs (what ``manage.py check``, every worker and
 every web process load) do not import the PDF renderer, the signer or the QR code library, nor
 Celery and its broker client, nor drf-spectacular's schema views; each loads where it is used (a
-PDF, a QR code, work handed to a worker, the API's schema page)."""
+PDF, a QR code, work handed to a worker, the API's schema page). Nor the Redis client, which loads
+with the first count of a limit (portal.redis_client), nor any app's Celery tasks module: services
+send tasks by name (portal.after_commit.task_send) and only the workers discover the tasks modules."""
 
 import json
 import os
@@ -67,6 +69,20 @@ def test_the_workers_find_the_portal_app_and_every_task_from_the_package_name():
         "certificates.tasks.certificate_render_pdf_task",
     } <= set(app.tasks)
     assert {entry["task"] for entry in app.conf.beat_schedule.values()} <= set(app.tasks)
+
+
+def test_starting_django_and_loading_every_url_does_not_import_redis():
+    # Given settings with a Redis URL; when a process sets Django up and loads the URLs
+    loaded = _modules_after_start_up("config.settings.test")
+    # then the Redis client library waits for the first limit that counts
+    assert "redis" not in loaded
+
+
+def test_starting_django_and_loading_every_url_imports_no_tasks_module():
+    # Given the portal's settings; when a process sets Django up and loads the URLs
+    loaded = _modules_after_start_up("config.settings.test")
+    # then no app's tasks module is among the modules (the workers' autodiscovery loads them)
+    assert not {name for name in loaded if name.endswith(".tasks") and name != "asyncio.tasks"}
 
 
 def test_a_pdf_still_loads_its_renderer_when_it_is_made(db):

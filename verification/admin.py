@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from guarantees.admin import ReadOnlyAdminMixin
+from portal.admin import ReadOnlyAdminMixin
 
 from . import selectors
 from .models import VerificationAttempt

@@ -31,12 +31,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import redis
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
-from config.client_address import client_address
-from config.local_counters import LocalCounters
+from portal.client_address import client_address
+from portal.local_counters import LocalCounters
+from portal.redis_client import limiter_unavailable_on_redis_error, redis_client
 
 #: What an item turned out to be, before the limits decide whether it may be told.
 SUCCESS, FAILURE, MALFORMED = 1, 0, 2
@@ -85,10 +85,6 @@ class _HasMeta(Protocol):
     def META(self) -> Mapping[str, Any]: ...
 
 
-class LimiterUnavailable(Exception):
-    """The counters cannot be read or written: verification must be refused."""
-
-
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
@@ -108,7 +104,7 @@ class Client:
     failures_per_hour: int = 0
 
 
-# --- The client's identity (the address comes from config.client_address, one place) -------------
+# --- The client's identity (the address comes from portal.client_address, one place) -------------
 
 
 def client_of(request: _HasMeta, *, api_client: Any = None) -> Client:
@@ -168,15 +164,8 @@ def _limits(client: Client) -> list[int]:
 
 
 @functools.cache
-def _redis(url: str, timeout: float) -> redis.Redis:
-    return redis.Redis.from_url(
-        url, socket_connect_timeout=timeout, socket_timeout=timeout, health_check_interval=30
-    )
-
-
-@functools.cache
 def _script(url: str, timeout: float) -> Any:
-    return _redis(url, timeout).register_script(_SETTLE)
+    return redis_client(url, timeout).register_script(_SETTLE)
 
 
 def settle(*, client: Client, items: Sequence[tuple[int, str | None]]) -> list[Decision]:
@@ -197,10 +186,8 @@ def settle(*, client: Client, items: Sequence[tuple[int, str | None]]) -> list[D
     if not url:
         flat = _LOCAL.settle(keys, args)
     else:
-        try:
+        with limiter_unavailable_on_redis_error():
             flat = _script(url, settings.VERIFICATION_REDIS_TIMEOUT)(keys=keys, args=args)
-        except redis.RedisError as exc:
-            raise LimiterUnavailable(str(exc)) from exc
     return [_decision(int(flat[i]), int(flat[i + 1]), int(flat[i + 2])) for i in range(0, len(flat), 3)]
 
 
@@ -219,10 +206,8 @@ def _counted(key: str) -> int:
     url = settings.VERIFICATION_REDIS_URL
     if not url:
         return _LOCAL.get(key)
-    try:
-        value = _redis(url, settings.VERIFICATION_REDIS_TIMEOUT).get(key)
-    except redis.RedisError as exc:
-        raise LimiterUnavailable(str(exc)) from exc
+    with limiter_unavailable_on_redis_error():
+        value = redis_client(url, settings.VERIFICATION_REDIS_TIMEOUT).get(key)
     return int(value or 0)
 
 

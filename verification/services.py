@@ -19,11 +19,13 @@ from authkeys import keys
 from certificates.models import Certificate
 from certificates.tokens import verified_access_token
 from guarantees.models import Guarantee
+from guarantees.numbers import is_well_formed_contract_number, normalize_contract_number
+from portal.redis_client import LimiterUnavailable
 
 from . import ratelimit, selectors
 from .errors import VerificationError
 from .models import VerificationAttempt
-from .ratelimit import Client, LimiterUnavailable
+from .ratelimit import Client
 
 logger = logging.getLogger(__name__)
 
@@ -63,11 +65,11 @@ def verification_input(*, contract_number: str, auth_key: str) -> VerificationIn
     """Normalise what a person typed (full-width, spaces, hyphens, lower case) and say what is wrong
     with it, field by field, in Japanese."""
     errors: dict[str, list[str]] = {}
-    number = keys.normalize_contract_number(contract_number[: MAX_INPUT_LENGTH + 1])
+    number = normalize_contract_number(contract_number[: MAX_INPUT_LENGTH + 1])
     key = keys.normalize_key(auth_key[: MAX_INPUT_LENGTH + 1])
     if not number:
         errors["contract_number"] = [_("保証契約番号を入力してください。")]
-    elif len(contract_number) > MAX_INPUT_LENGTH or not keys.is_well_formed_contract_number(number):
+    elif len(contract_number) > MAX_INPUT_LENGTH or not is_well_formed_contract_number(number):
         errors["contract_number"] = [_("保証契約番号は10桁の数字で入力してください。")]
     if not key:
         errors["auth_key"] = [_("認証キーを入力してください。")]

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from authkeys.keys import is_well_formed_contract_number, normalize_contract_number
+from guarantees.numbers import is_well_formed_contract_number, normalize_contract_number
 
 from . import ratelimit, selectors
 from .errors import VerificationError

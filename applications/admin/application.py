@@ -14,8 +14,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from guarantees.errors import GuaranteeError
 from guarantees.formatting import yen
+from portal.errors import PortalError
 
 from .. import changes
 from ..models import Application, ApplicationTransition
@@ -58,10 +58,10 @@ def _change_context(application: Application) -> dict[str, Any]:
     """Before → after of a change, and what would stop its approval (the submission's rules)."""
     if application.purpose != Application.Purpose.CHANGE or application.target_guarantee_id is None:
         return {"change_lines": [], "change_problems": []}
-    problems: list[GuaranteeError] = []
+    problems: list[PortalError] = []
     try:
         problems += changes.change_result_problems(application)
-    except GuaranteeError as exc:
+    except PortalError as exc:
         problems.append(exc)
     return {"change_lines": changes.change_lines(application), "change_problems": problems}
 

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from guarantees.admin import BranchScopedAdmin, staff_branch_id
-from guarantees.errors import GuaranteeError
 from guarantees.formatting import yen
 from guarantees.models import Branch
+from portal.admin import BranchScopedAdmin, staff_branch_id
+from portal.errors import PortalError
 
 from .. import selectors
 from ..forms import FeePaymentForm, RefuseForm, ReturnForm
@@ -221,7 +221,7 @@ class ReviewDeskAdmin(BranchScopedAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 action(application, request.user, form.cleaned_data)  # type: ignore[arg-type]
-            except GuaranteeError as exc:
+            except PortalError as exc:
                 if exc.field in form.fields:
                     form.add_error(exc.field, exc.message)
                 else:

@@ -16,10 +16,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from guarantees.admin import DATE_FIELD_OVERRIDES
-from guarantees.fields import BusinessDateField, DateInput, YenField
 from guarantees.formatting import yen
 from guarantees.models import GuaranteeKind, Orderer
+from portal.admin import DATE_FIELD_OVERRIDES
+from portal.fields import BusinessDateField, DateInput, YenField
 
 from .. import selectors
 from ..models import FeeDiscount, FeeRate

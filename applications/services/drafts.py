@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from guarantees.after_commit import after_commit
 from guarantees.models import Guarantee, GuaranteeKind
+from portal.after_commit import after_commit
 
 from .. import documents, rules, selectors, steps
 from ..errors import ApplicationError

@@ -59,7 +59,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "config.request_id.RequestIdMiddleware",
+    "portal.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -129,6 +129,9 @@ CACHES = {
     )
 }
 
+# The Celery app (config/celery.py), named where services hand work on (portal.after_commit), so
+# that nothing imports Celery until work is handed on.
+PORTAL_CELERY_APP = "config.celery.app"
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 # Without a broker the embedded demo runs tasks in-process, right after the transaction commits.
@@ -138,7 +141,7 @@ CELERY_TIMEZONE = "Asia/Tokyo"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Web requests hand work to the broker after their commit (guarantees/after_commit.py). A broker
+# Web requests hand work to the broker after their commit (portal/after_commit.py). A broker
 # that is down refuses at once; one that hangs (paused, a network black hole) must not hold the
 # request: every socket operation has a timeout and a publish is retried once, so a kick gives up
 # within about three seconds and the outbox sweep sends the mail instead (docs/deploy.md).
@@ -271,8 +274,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "request_id": {"()": "config.request_id.RequestIdFilter"},
-        "redact": {"()": "config.log_redaction.RedactSecretsFilter"},
+        "request_id": {"()": "portal.request_id.RequestIdFilter"},
+        "redact": {"()": "portal.log_redaction.RedactSecretsFilter"},
     },
     "formatters": {
         "json": {
@@ -349,7 +352,7 @@ VERIFICATION_CLIENT_WINDOW = env_int("VERIFICATION_CLIENT_WINDOW", 10 * 60)
 # Items per POST /api/v1/verifications/batch.
 VERIFICATION_BATCH_MAX_ITEMS = 100
 # Reverse proxies in front of the portal that append to X-Forwarded-For; 0 = REMOTE_ADDR only.
-# One setting for every use of the client's address (config/client_address.py).
+# One setting for every use of the client's address (portal/client_address.py).
 TRUSTED_PROXY_HOPS = env_int(
     "TRUSTED_PROXY_HOPS", env_int("VERIFICATION_TRUSTED_PROXY_HOPS", 0, minimum=0), minimum=0
 )

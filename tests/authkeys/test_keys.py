@@ -42,19 +42,6 @@ def test_normalising_a_key_is_idempotent(text):
     assert keys.normalize_key(once) == once
 
 
-@given(st.text(alphabet="0123456789", min_size=10, max_size=10))
-def test_full_width_contract_numbers_with_separators_normalise(number):
-    typed = to_fullwidth(number[:3]) + "-" + number[3:5] + " | " + to_fullwidth(number[5:])
-    normalised = keys.normalize_contract_number(typed)
-    assert normalised == number
-    assert keys.is_well_formed_contract_number(normalised)
-
-
-@pytest.mark.parametrize("value", ["107000047", "10700004730", "１０７０００0473x", "١٢٣٤٥٦٧٨٩٠"])
-def test_malformed_contract_numbers_are_refused(value):
-    assert not keys.is_well_formed_contract_number(keys.normalize_contract_number(value))
-
-
 @pytest.mark.parametrize(
     "value", ["K5VL4+5QG_K", "K5VL4+5QG_KJX", "K5VL4+5QG_K0", "O5VL4+5QG_KJ", "K5VL4*5QG_KJ"]
 )

@@ -19,11 +19,11 @@ from advances.models import WithdrawalRequest
 from advances.services import UseRowInput
 from applications import forms as application_forms
 from applications.admin.rates import QuoteForm
+from certificates.admin import EndGuaranteeForm
 from certificates.forms import GuaranteeChangeForm
-from guarantees.admin import EndGuaranteeForm
-from guarantees.fields import EARLIEST_DATE, BusinessDateField, latest_date, validate_business_date
 from guarantees.formatting import to_wareki
 from guarantees.models import Guarantee, Orderer
+from portal.fields import EARLIEST_DATE, BusinessDateField, latest_date, validate_business_date
 from tests.factories import issue_guarantee
 
 TODAY = dt.datetime(2026, 7, 1, 10, tzinfo=ZoneInfo("Asia/Tokyo"))
