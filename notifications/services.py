@@ -31,7 +31,6 @@ from certificates.tokens import read_verified_access_token
 from guarantees.after_commit import after_commit
 from guarantees.models import (
     KIND_SHORT_LABELS,
-    AuditEvent,
     Contractor,
     Guarantee,
     GuaranteeKind,
@@ -40,6 +39,12 @@ from guarantees.models import (
 from guarantees.services import audit_record
 
 from . import tokens
+from .audit_actions import (
+    KEY_RECEIPT_CONFIRMED,
+    KEY_SUBMITTED,
+    SUBSCRIPTION_CANCELLED,
+    SUBSCRIPTION_CONFIRMED,
+)
 from .errors import NotificationError
 from .models import (
     DEFAULT_SUBJECT_TEMPLATE,
@@ -421,7 +426,7 @@ def key_submission_submit(
         context={"submission_id": submission.pk},
     )
     audit_record(
-        action=AuditEvent.Action.KEY_SUBMITTED,
+        action=KEY_SUBMITTED,
         actor=submitted_by,
         guarantee=guarantee,
         data={"submission": submission.pk, "department": submission.department_name, "to": submission.to},
@@ -463,7 +468,7 @@ def key_submission_confirm(*, token: str, remote_addr: str | None) -> KeySubmiss
         submission.confirmed_from = _storable_address(remote_addr)
         submission.save(update_fields=["confirmed_at", "confirmed_from"])
         audit_record(
-            action=AuditEvent.Action.KEY_RECEIPT_CONFIRMED,
+            action=KEY_RECEIPT_CONFIRMED,
             actor=None,
             guarantee=submission.guarantee,
             data={"submission": submission.pk, "department": submission.department_name},
@@ -543,7 +548,7 @@ def subscription_confirm(*, token: str) -> ChangeSubscription:
         subscription.confirmed_at = timezone.now()
         subscription.save(update_fields=["confirmed_at"])
         audit_record(
-            action=AuditEvent.Action.SUBSCRIPTION_CONFIRMED,
+            action=SUBSCRIPTION_CONFIRMED,
             actor=None,
             guarantee=subscription.guarantee,
             data={"subscription": subscription.pk},
@@ -558,7 +563,7 @@ def subscription_cancel(*, token: str) -> ChangeSubscription:
         subscription.unsubscribed_at = timezone.now()
         subscription.save(update_fields=["unsubscribed_at"])
         audit_record(
-            action=AuditEvent.Action.SUBSCRIPTION_CANCELLED,
+            action=SUBSCRIPTION_CANCELLED,
             actor=None,
             guarantee=subscription.guarantee,
             data={"subscription": subscription.pk},
