@@ -20,9 +20,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from certificates.services import certificate_issue, guarantee_change
@@ -84,17 +82,6 @@ DRAFT_FIELDS: frozenset[str] = frozenset(
 )
 MAX_DOCUMENTS = 10
 OPEN_STATES = (State.SUBMITTED, State.IN_REVIEW, State.RETURNED, State.AWAITING_FEE)
-
-#: Lazy: this dict is built at import, the message in the language of the request that reads it.
-_ACTION_NAMES: dict[str, Promise] = {
-    Event.SUBMITTED: gettext_lazy("申込"),
-    Event.REVIEW_STARTED: gettext_lazy("審査開始"),
-    Event.RETURNED: gettext_lazy("差戻し"),
-    Event.REFUSED: gettext_lazy("謝絶"),
-    Event.APPROVED: gettext_lazy("承認"),
-    Event.FEE_RECORDED: gettext_lazy("保証料の入金記録"),
-    Event.ISSUED: gettext_lazy("発行"),
-}
 
 
 # --- Helpers ------------------------------------------------------------------------------------
@@ -192,15 +179,16 @@ def _locked(application: Application) -> Application:
     )
 
 
-def _refuse_state(application: Application, event: str) -> ApplicationError:
+def _refuse_state(application: Application, event: Event) -> ApplicationError:
+    # The step is named by the label its transition row shows (ApplicationTransition.Event).
     return ApplicationError(
         "invalid_state",
         _("この申込は「%(state)s」のため、%(action)sできません。")
-        % {"state": application.state_label, "action": str(_ACTION_NAMES.get(event, event))},
+        % {"state": application.state_label, "action": event.label},
     )
 
 
-def _require_state(application: Application, event: str, *allowed: str) -> None:
+def _require_state(application: Application, event: Event, *allowed: str) -> None:
     if application.state not in allowed:
         raise _refuse_state(application, event)
 
