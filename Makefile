@@ -28,7 +28,7 @@ APT_BENCH := wrk
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: pytest-shifted audit-offline deploy-check audit prod prod-smoke help setup setup-test apt-run apt-test apt-bench npm-test run test test-db lint typecheck checks pytest bench messages clean
+.PHONY: layers pytest-shifted audit-offline deploy-check audit prod prod-smoke help setup setup-test apt-run apt-test apt-bench npm-test run test test-db lint typecheck checks pytest bench messages clean
 
 help:
 	@echo "make run    start the portal with demo data at http://127.0.0.1:8000/"
@@ -87,6 +87,11 @@ lint: .venv/.synced
 typecheck: .venv/.synced
 	.venv/bin/mypy .
 
+# The layering of docs/architecture.md as import-linter contracts (pyproject.toml), imports inside
+# functions included.
+layers: .venv/.synced
+	.venv/bin/lint-imports --no-cache
+
 TEST_DB_NAME = $(lastword $(subst /, ,$(TEST_DATABASE_URL)))
 
 test-db:
@@ -144,7 +149,7 @@ prod: setup
 prod-smoke: setup
 	bash scripts/prod-smoke.sh
 
-test: setup-test lint typecheck checks deploy-check audit-offline pytest pytest-shifted prod-smoke
+test: setup-test lint typecheck layers checks deploy-check audit-offline pytest pytest-shifted prod-smoke
 
 # ReportLab (the PDF baseline) is in the bench dependency group only.
 bench: setup apt-bench

@@ -20,7 +20,7 @@ urlpatterns = [
     path("documents/", include("certificates.urls_pdf")),
     # Orderers: verification in the browser and through the API.
     path("verify/", include("verification.urls")),
-    path("api/", include("verification.api_urls")),
+    path("api/", include("apiclients.api_urls")),
     # Mail: submission to orderers, receipt confirmation, change subscriptions.
     path("notifications/", include("notifications.urls")),
     path("applications/", include("applications.urls")),

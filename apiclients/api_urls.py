@@ -15,7 +15,7 @@ urlpatterns = [
     path(
         "docs/",
         SpectacularSwaggerSplitView.as_view(
-            url_name="api:schema", template_name="verification/swagger_ui.html"
+            url_name="api:schema", template_name="apiclients/swagger_ui.html"
         ),
         name="docs",
     ),
