@@ -16,7 +16,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -31,6 +30,7 @@ from guarantees.models import Guarantee, GuaranteeKind
 from . import tokens
 from .errors import PermanentMailError
 from .models import ChangeSubscription, KeySubmission, OutboxMessage
+from .wire import PortalMail
 
 
 @dataclass(frozen=True)
@@ -255,10 +255,10 @@ def message_id(idempotency_key: str) -> str:
 
 def build_message(
     *, kind: str, to: str, context: dict[str, Any], idempotency_key: str
-) -> tuple[EmailMultiAlternatives, str]:
+) -> tuple[PortalMail, str]:
     """The message for one outbox row, and its subject (kept on the row for staff)."""
     rendered = BUILDERS[kind](context)
-    message = EmailMultiAlternatives(
+    message = PortalMail(
         subject=rendered.subject,
         body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -81,10 +81,14 @@ def _start_sender() -> None:
     outbox_send_task.delay()
 
 
-def _kick_sender() -> None:
-    """Ask a worker to send after the commit. The rows are durable: if the broker is down or hangs,
-    the failure is logged and the outbox sweep of beat (every minute) sends them."""
-    after_commit(_start_sender, what="starting the mail sender")
+def _kick_sender(*, queued: int = 1) -> None:
+    """Ask a worker to send after the commit: one sender per batch queued, up to
+    NOTIFICATIONS_SENDERS, so that a large queue is sent by several worker processes at once (each
+    claims its own rows). The rows are durable: if the broker is down or hangs, the failure is logged
+    and the outbox sweep of beat (every minute) sends them."""
+    senders = min(settings.NOTIFICATIONS_SENDERS, -(-queued // settings.NOTIFICATIONS_BATCH_SIZE))
+    for _sender in range(max(senders, 1)):
+        after_commit(_start_sender, what="starting the mail sender")
 
 
 def _checked_address(to: str) -> str:
@@ -146,7 +150,7 @@ def notifications_enqueue_many(drafts: Iterable[MailDraft]) -> int:
     if batch:
         count += len(OutboxMessage.objects.bulk_create(batch, ignore_conflicts=True))
     if count:
-        _kick_sender()
+        _kick_sender(queued=count)
     return count
 
 
@@ -157,7 +161,7 @@ def outbox_resend(*, message_ids: Iterable[int]) -> int:
         state=OutboxMessage.State.QUEUED, attempts=0, next_attempt_at=timezone.now(), last_error=""
     )
     if count:
-        _kick_sender()
+        _kick_sender(queued=count)
     return count
 
 

@@ -375,6 +375,9 @@ LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}  # type: ignore
 # A row left "sending" by a worker that died is taken again after the lease, which must be longer
 # than the SMTP timeout (so a live worker is never overtaken).
 NOTIFICATIONS_BATCH_SIZE = env_int("NOTIFICATIONS_BATCH_SIZE", 50)
+# A large queue (the 16:00 notice) starts up to this many senders at once, each claiming its own
+# rows; more than the worker's concurrency (CELERY_CONCURRENCY, deploy/) gains nothing.
+NOTIFICATIONS_SENDERS = env_int("NOTIFICATIONS_SENDERS", 2)
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 8)
 NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 60)
 NOTIFICATIONS_RETRY_MAX_SECONDS = env_int("NOTIFICATIONS_RETRY_MAX_SECONDS", 6 * 60 * 60)
