@@ -1,8 +1,9 @@
-"""The e-Net paperwork as signed PDFs: 保証料計算書, 前払金使途内訳明細書, 前払金払出依頼書.
+"""The e-Net application's 保証料計算書 as a signed PDF.
 
 Rendered on demand through the one PDF pipeline (``certificates.pdf.render_pdf``: WeasyPrint with the
-shipped font, then the guarantor's signature), never stored: they follow the application and the
-paperwork as they change (a resubmission re-quotes, a plan is amended), and none holds a secret.
+shipped font, then the guarantor's signature), never stored: it follows the application as it
+changes (a resubmission re-quotes), and it holds no secret. The advance's paperwork has its own
+PDFs (advances.pdf).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from certificates.pdf import render_pdf
 from guarantees.models import Guarantee
 
 from . import fees, selectors
-from .models import AdvanceUsePlan, Application, WithdrawalRequest
+from .models import Application
 
 
 @dataclass(frozen=True)
@@ -123,57 +124,8 @@ def fee_statement_pdf(*, application: Application) -> bytes:
     return render_pdf("pdf/fee_statement.html", fee_statement_context(application), reason="保証料計算書")
 
 
-def use_plan_context(plan: AdvanceUsePlan) -> dict[str, Any]:
-    guarantee = plan.guarantee
-    rows = list(plan.rows.all())
-    known = [row.total_required for row in rows if row.total_required is not None]
-    return {
-        "plan": plan,
-        "guarantee": guarantee,
-        "contractor_name": guarantee.contractor.display_name if guarantee.contractor_id else "",
-        "rows": rows,
-        "total_required": sum(known),
-        "some_required_undecided": len(known) < len(rows),
-        "advance_total": sum(row.advance_use for row in rows),
-        "updated_on": timezone.localdate(plan.updated_at),
-        "printed_on": timezone.localdate(),
-        "document_title": f"前払金使途内訳明細書 {guarantee.number} 第{plan.revision}版",
-    }
-
-
-def use_plan_pdf(*, plan: AdvanceUsePlan) -> bytes:
-    return render_pdf("pdf/use_plan.html", use_plan_context(plan), reason="前払金使途内訳明細書")
-
-
-def _advance_account(guarantee: Guarantee) -> Application | None:
-    """The application that issued the advance holds its account (預金種目, 口座番号, 名義)."""
-    return guarantee.source_applications.filter(purpose=Application.Purpose.NEW).order_by("pk").first()
-
-
-def withdrawal_context(request: WithdrawalRequest) -> dict[str, Any]:
-    guarantee = request.guarantee
-    return {
-        "request": request,
-        "guarantee": guarantee,
-        "contractor_name": guarantee.contractor.display_name if guarantee.contractor_id else "",
-        "bank": guarantee.bank,
-        "account": _advance_account(guarantee),
-        "lines": list(request.lines.all()),
-        "withdrawn_before": guarantee.guarantee_amount - request.balance_after - request.total,
-        "created_on": timezone.localdate(request.created_at),
-        "printed_on": timezone.localdate(),
-        "document_title": f"前払金払出依頼書 {guarantee.number} 第{request.sequence}回",
-    }
-
-
-def withdrawal_request_pdf(*, request: WithdrawalRequest) -> bytes:
-    return render_pdf("pdf/withdrawal_request.html", withdrawal_context(request), reason="前払金払出依頼書")
-
-
 __all__ = [
     "PrintedLine",
     "fee_statement_available",
     "fee_statement_pdf",
-    "use_plan_pdf",
-    "withdrawal_request_pdf",
 ]

@@ -1,6 +1,6 @@
-"""Downloads of the e-Net paperwork as signed PDFs, for the owning contractor only (404 for anyone
-else, anonymous users included: the same answer as for something that does not exist). Staff
-download them in admin (applications/admin.py). Rendering is in applications/pdf.py."""
+"""Download of the 保証料計算書 as a signed PDF, for the owning contractor only (404 for anyone else,
+anonymous users included: the same answer as for something that does not exist). Staff download it
+in admin (applications/admin). Rendering is in applications/pdf.py."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
-from authkeys.keys import normalize_contract_number
 from certificates.pdf_views import pdf_response
 
 from . import pdf
-from .models import AdvanceUsePlan, Application, WithdrawalRequest
+from .models import Application
 
 
 def _contractor_id(user: User | AnonymousUser) -> int:
@@ -31,19 +30,7 @@ def fee_statement_response(application: Application) -> HttpResponse:
     )
 
 
-def use_plan_response(plan: AdvanceUsePlan) -> HttpResponse:
-    filename = f"use-plan-{plan.guarantee.number}-r{plan.revision}.pdf"
-    return pdf_response(pdf.use_plan_pdf(plan=plan), filename=filename)
-
-
-def withdrawal_response(request: WithdrawalRequest) -> HttpResponse:
-    filename = f"withdrawal-{request.guarantee.number}-{request.sequence}.pdf"
-    return pdf_response(pdf.withdrawal_request_pdf(request=request), filename=filename)
-
-
 APPLICATION_RELATED = ("contractor", "orderer", "branch__company", "guarantee", "target_guarantee__orderer")
-PLAN_RELATED = ("guarantee__orderer", "guarantee__contractor")
-WITHDRAWAL_RELATED = ("guarantee__orderer", "guarantee__contractor", "guarantee__bank")
 
 
 @require_GET
@@ -54,28 +41,3 @@ def fee_statement_download(request: HttpRequest, pk: int) -> HttpResponse:
         Application.objects.select_related(*APPLICATION_RELATED), pk=pk, contractor_id=contractor_id
     )
     return fee_statement_response(application)
-
-
-@require_GET
-def use_plan_download(request: HttpRequest, number: str) -> HttpResponse:
-    """applications:use_plan_pdf — 前払金使途内訳明細書 of one of the contractor's advances."""
-    contractor_id = _contractor_id(request.user)
-    plan = get_object_or_404(
-        AdvanceUsePlan.objects.select_related(*PLAN_RELATED),
-        guarantee__number=normalize_contract_number(number),
-        guarantee__contractor_id=contractor_id,
-    )
-    return use_plan_response(plan)
-
-
-@require_GET
-def withdrawal_download(request: HttpRequest, number: str, sequence: int) -> HttpResponse:
-    """applications:withdrawal_pdf — one 前払金払出依頼書 of one of the contractor's advances."""
-    contractor_id = _contractor_id(request.user)
-    withdrawal = get_object_or_404(
-        WithdrawalRequest.objects.select_related(*WITHDRAWAL_RELATED),
-        guarantee__number=normalize_contract_number(number),
-        guarantee__contractor_id=contractor_id,
-        sequence=sequence,
-    )
-    return withdrawal_response(withdrawal)

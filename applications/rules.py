@@ -1,44 +1,27 @@
 """What an application must satisfy before it can be submitted, as a list of problems.
 
 The confirm page shows every problem at once, with a link to the step that holds it; the submit
-service refuses with the first one. Amount fractions come from ``guarantees.rules.validate_amounts``.
+service refuses with the first one. Amount fractions come from ``guarantees.rules.validate_amounts``;
+a change or 解約 is checked by ``applications.changes``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
-from typing import Any
 
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from certificates.services import (
-    ChangePreview,
-    GuaranteeChanges,
-    guarantee_change_preview,
-    guarantee_values_after,
-)
 from guarantees import rules as guarantee_rules
 from guarantees.errors import GuaranteeError
 from guarantees.models import Guarantee, GuaranteeKind
 
+from . import changes
 from .errors import ApplicationError
-from .models import Application, ApplicationDocument, WithdrawalRequest
-
-STEP_KIND = "kind"
-STEP_WORK = "work"
-STEP_AMOUNTS = "amounts"
-STEP_ACCOUNT = "account"
-STEP_DOCUMENTS = "documents"
-STEP_CHANGE = "change"
+from .models import Application, ApplicationDocument
+from .steps import STEP_ACCOUNT, STEP_AMOUNTS, STEP_DOCUMENTS, STEP_KIND, STEP_WORK, problem
 
 ACCOUNT_NUMBER = re.compile(r"^\d{7}$")
-
-
-def _problem(code: str, message: str, field: str, step: str) -> ApplicationError:
-    return ApplicationError(code, message, field=field, step=step)
 
 
 def interim_midpoint(start: dt.date, end: dt.date) -> dt.date:
@@ -51,7 +34,7 @@ def _check_parent_advance(application: Application, parent: Guarantee) -> list[A
     problems = []
     if parent.kind != GuaranteeKind.ADVANCE or parent.status != Guarantee.Status.ACTIVE:
         problems.append(
-            _problem(
+            problem(
                 "parent_not_advance",
                 _("元の保証には有効な前払金保証を選んでください。"),
                 "parent_guarantee",
@@ -62,7 +45,7 @@ def _check_parent_advance(application: Application, parent: Guarantee) -> list[A
         application.orderer_id is not None and parent.orderer_id != application.orderer_id
     ):
         problems.append(
-            _problem(
+            problem(
                 "parent_mismatch",
                 _("元の前払金保証と発注者・保証契約者が一致しません。"),
                 "parent_guarantee",
@@ -75,15 +58,15 @@ def _check_parent_advance(application: Application, parent: Guarantee) -> list[A
 def _kind_problems(application: Application) -> list[ApplicationError]:
     problems: list[ApplicationError] = []
     if application.branch_id is None:
-        problems.append(_problem("branch_required", _("取扱支店を選んでください。"), "branch", STEP_KIND))
+        problems.append(problem("branch_required", _("取扱支店を選んでください。"), "branch", STEP_KIND))
     if application.orderer_id is None:
-        problems.append(_problem("orderer_required", _("発注者を選んでください。"), "orderer", STEP_KIND))
+        problems.append(problem("orderer_required", _("発注者を選んでください。"), "orderer", STEP_KIND))
     kind = application.kind
     if kind == GuaranteeKind.ADVANCE and (
         application.parent_guarantee_id or application.parent_application_id
     ):
         problems.append(
-            _problem(
+            problem(
                 "advance_has_no_parent",
                 _("前払金保証に元の保証は指定できません。"),
                 "parent_guarantee",
@@ -93,7 +76,7 @@ def _kind_problems(application: Application) -> list[ApplicationError]:
     if kind == GuaranteeKind.INTERIM_ADVANCE:
         if application.parent_guarantee is None:
             problems.append(
-                _problem(
+                problem(
                     "interim_needs_advance",
                     _("中間前払金保証には元の前払金保証を選んでください。"),
                     "parent_guarantee",
@@ -115,7 +98,7 @@ def _kind_problems(application: Application) -> list[ApplicationError]:
                 or parent.state == Application.State.REFUSED
             ):
                 problems.append(
-                    _problem(
+                    problem(
                         "parent_application_mismatch",
                         _(
                             "同時に申し込む前払金保証は、同じ発注者への謝絶されていない前払金保証の申込を選んでください。"
@@ -126,7 +109,7 @@ def _kind_problems(application: Application) -> list[ApplicationError]:
                 )
         elif not application.advance_planned:
             problems.append(
-                _problem(
+                problem(
                     "contract_needs_advance",
                     _(
                         "契約保証特約は前払金を予定する工事に限ります。元の前払金保証を選ぶか、前払金の請求予定を確認してください。"
@@ -142,11 +125,11 @@ def _work_problems(application: Application, today: dt.date) -> list[Application
     problems: list[ApplicationError] = []
     if not application.work_name.strip():
         problems.append(
-            _problem("work_name_required", _("工事名を入力してください。"), "work_name", STEP_WORK)
+            problem("work_name_required", _("工事名を入力してください。"), "work_name", STEP_WORK)
         )
     if not application.work_place.strip():
         problems.append(
-            _problem("work_place_required", _("工事場所を入力してください。"), "work_place", STEP_WORK)
+            problem("work_place_required", _("工事場所を入力してください。"), "work_place", STEP_WORK)
         )
     for field, label in (
         ("contract_date", _("契約締結日")),
@@ -155,7 +138,7 @@ def _work_problems(application: Application, today: dt.date) -> list[Application
     ):
         if getattr(application, field) is None:
             problems.append(
-                _problem(
+                problem(
                     f"{field}_required",
                     _("%(label)sを入力してください。") % {"label": label},
                     field,
@@ -169,7 +152,7 @@ def _work_problems(application: Application, today: dt.date) -> list[Application
     )
     if contract_date is not None and contract_date > today:
         problems.append(
-            _problem(
+            problem(
                 "contract_date_in_future",
                 _("契約締結日は今日以前の日付にしてください（契約の締結後にお申し込みください）。"),
                 "contract_date",
@@ -178,7 +161,7 @@ def _work_problems(application: Application, today: dt.date) -> list[Application
         )
     if contract_date is not None and start is not None and start < contract_date:
         problems.append(
-            _problem(
+            problem(
                 "start_before_contract",
                 _("工期開始日は契約締結日以後の日付にしてください。"),
                 "construction_start",
@@ -187,7 +170,7 @@ def _work_problems(application: Application, today: dt.date) -> list[Application
         )
     if start is not None and end is not None and end < start:
         problems.append(
-            _problem(
+            problem(
                 "end_before_start",
                 _("工期末日は工期開始日以後の日付にしてください。"),
                 "construction_end",
@@ -197,7 +180,7 @@ def _work_problems(application: Application, today: dt.date) -> list[Application
     period_end = application.guarantee_period_end
     if period_end is not None and end is not None and period_end > end:
         problems.append(
-            _problem(
+            problem(
                 "period_after_construction",
                 _("保証期限は工期末日以前の日付にしてください。"),
                 "guarantee_period_end",
@@ -207,7 +190,7 @@ def _work_problems(application: Application, today: dt.date) -> list[Application
     effective_end = application.effective_period_end
     if effective_end is not None and effective_end < today:
         problems.append(
-            _problem(
+            problem(
                 "period_over",
                 _("保証期限（工期末日）が過ぎています。日付を確認してください。"),
                 "guarantee_period_end" if period_end else "construction_end",
@@ -222,7 +205,7 @@ def _amount_problems(application: Application, today: dt.date) -> list[Applicati
     total, amount = application.contract_amount_total, application.guarantee_amount
     if total is None:
         problems.append(
-            _problem(
+            problem(
                 "total_required",
                 _("請負金額(総額)を入力してください。"),
                 "contract_amount_total",
@@ -231,7 +214,7 @@ def _amount_problems(application: Application, today: dt.date) -> list[Applicati
         )
     if application.multi_year and application.contract_amount_target is None:
         problems.append(
-            _problem(
+            problem(
                 "target_required",
                 _("複数年度の工事は請負金額(対象額)を入力してください。"),
                 "contract_amount_target",
@@ -240,7 +223,7 @@ def _amount_problems(application: Application, today: dt.date) -> list[Applicati
         )
     if amount is None:
         problems.append(
-            _problem("amount_required", _("保証金額を入力してください。"), "guarantee_amount", STEP_AMOUNTS)
+            problem("amount_required", _("保証金額を入力してください。"), "guarantee_amount", STEP_AMOUNTS)
         )
     target = application.target_amount
     if total is not None and target is not None and amount is not None and application.orderer is not None:
@@ -253,18 +236,16 @@ def _amount_problems(application: Application, today: dt.date) -> list[Applicati
                 guarantee_amount=amount,
             )
         except GuaranteeError as exc:
-            problems.append(_problem(exc.code, exc.message, exc.field or "guarantee_amount", STEP_AMOUNTS))
+            problems.append(problem(exc.code, exc.message, exc.field or "guarantee_amount", STEP_AMOUNTS))
     if application.kind == GuaranteeKind.INTERIM_ADVANCE:
         progress = application.progress_amount
         if progress is None:
             problems.append(
-                _problem(
-                    "progress_required", _("出来高を入力してください。"), "progress_amount", STEP_AMOUNTS
-                )
+                problem("progress_required", _("出来高を入力してください。"), "progress_amount", STEP_AMOUNTS)
             )
         elif target is not None and progress * 2 < target:
             problems.append(
-                _problem(
+                problem(
                     "progress_below_half",
                     _("中間前払金は出来高が請負金額(対象額)の2分の1（%(half)s円）以上の工事に限ります。")
                     % {"half": f"{-(-target // 2):,}"},
@@ -275,7 +256,7 @@ def _amount_problems(application: Application, today: dt.date) -> list[Applicati
         start, end = application.construction_start, application.construction_end
         if start is not None and end is not None and today < interim_midpoint(start, end):
             problems.append(
-                _problem(
+                problem(
                     "interim_too_early",
                     _("中間前払金は工期の2分の1を経過した後（%(day)s以降）にお申し込みください。")
                     % {"day": f"{interim_midpoint(start, end):%Y/%m/%d}"},
@@ -291,14 +272,14 @@ def _account_problems(application: Application) -> list[ApplicationError]:
         return []
     problems: list[ApplicationError] = []
     if application.bank_id is None:
-        problems.append(_problem("bank_required", _("預託金融機関を選んでください。"), "bank", STEP_ACCOUNT))
+        problems.append(problem("bank_required", _("預託金融機関を選んでください。"), "bank", STEP_ACCOUNT))
     if not application.account_type:
         problems.append(
-            _problem("account_type_required", _("預金種目を選んでください。"), "account_type", STEP_ACCOUNT)
+            problem("account_type_required", _("預金種目を選んでください。"), "account_type", STEP_ACCOUNT)
         )
     if not ACCOUNT_NUMBER.match(application.account_number):
         problems.append(
-            _problem(
+            problem(
                 "account_number_invalid",
                 _("口座番号は7桁の数字で入力してください。"),
                 "account_number",
@@ -307,7 +288,7 @@ def _account_problems(application: Application) -> list[ApplicationError]:
         )
     if not application.account_holder.strip():
         problems.append(
-            _problem(
+            problem(
                 "account_holder_required", _("口座名義を入力してください。"), "account_holder", STEP_ACCOUNT
             )
         )
@@ -331,7 +312,7 @@ def _document_problems(application: Application) -> list[ApplicationError]:
         if doc_type not in present:
             label = ApplicationDocument.DocType(doc_type).label
             problems.append(
-                _problem(
+                problem(
                     f"{doc_type}_document_required",
                     _("%(label)sをアップロードしてください。") % {"label": label},
                     "documents",
@@ -341,231 +322,10 @@ def _document_problems(application: Application) -> list[ApplicationError]:
     return problems
 
 
-#: The application's field for each changeable field of the guarantee.
-_CHANGE_FIELDS: dict[str, str] = {
-    "guarantee_amount": "guarantee_amount",
-    "contract_amount_total": "contract_amount_total",
-    "contract_amount_target": "contract_amount_target",
-    "construction_end_date": "construction_end",
-    "guarantee_period_end": "guarantee_period_end",
-}
-_AMOUNT_FIELDS = ("guarantee_amount", "contract_amount_total", "contract_amount_target")
-_DATE_FIELDS = ("construction_end_date", "guarantee_period_end")
-
-
-def change_values(application: Application) -> GuaranteeChanges:
-    """What a change application asks of its guarantee: for 増額・減額 the amounts, for a
-    保証期限変更 the dates. A blank field, or one still holding the current value (the form is
-    prefilled with it), leaves the value as it is; so a guarantee period that ended with the
-    construction period still follows an extension (注2)."""
-    target = application.target_guarantee
-    if target is None or application.purpose != Application.Purpose.CHANGE:
-        return GuaranteeChanges()
-    fields = _DATE_FIELDS if application.change_type == Application.ChangeType.PERIOD else _AMOUNT_FIELDS
-    values: dict[str, Any] = {}
-    for field in fields:
-        value = getattr(application, _CHANGE_FIELDS[field])
-        if value is not None and value != getattr(target, field):
-            values[field] = value
-    return GuaranteeChanges(**values)
-
-
-def change_preview(application: Application) -> ChangePreview:
-    """The whole guarantee this change application would leave, checked by the very function its
-    approval applies (``certificates.services.guarantee_change_preview``). Raises
-    ``GuaranteeError``."""
-    return guarantee_change_preview(guarantee=_target_of(application), changes=change_values(application))
-
-
-def _target_of(application: Application) -> Guarantee:
-    if application.target_guarantee is None:
-        raise ApplicationError(
-            "target_required", _("変更・解約する保証契約を選んでください。"), field="target_guarantee"
-        )
-    return application.target_guarantee
-
-
-def change_result_problems(application: Application) -> list[ApplicationError]:
-    """The resulting guarantee broken by the change, as the approval would find it; and a 減額 of
-    an advance below what was already paid out of it. Checked on submission and again on approval."""
-    target = _target_of(application)
-    try:
-        preview = change_preview(application)
-    except GuaranteeError as exc:
-        field = _CHANGE_FIELDS.get(exc.field or "", "guarantee_amount")
-        return [_problem(exc.code, exc.message, field, STEP_CHANGE)]
-    if "guarantee_amount" not in preview.changed:
-        return []
-    withdrawn = WithdrawalRequest.objects.filter(guarantee=target).aggregate(total=Sum("total"))["total"] or 0
-    if preview.after["guarantee_amount"] < withdrawn:
-        return [
-            _problem(
-                "below_withdrawn",
-                _("前払金は既に%(withdrawn)s円を払い出しています。変更後の保証金額はそれ以上にしてください。")
-                % {"withdrawn": f"{withdrawn:,}"},
-                "guarantee_amount",
-                STEP_CHANGE,
-            )
-        ]
-    return []
-
-
-@dataclass(frozen=True)
-class ChangeLine:
-    """One row of before → after: a changeable value of the guarantee."""
-
-    label: str
-    before: Any
-    after: Any
-    is_amount: bool
-
-    @property
-    def changed(self) -> bool:
-        return self.before != self.after
-
-
-def change_lines(application: Application) -> list[ChangeLine]:
-    """Before → after of every changeable value, for the contractor's confirm page and the clerk's
-    approval page: the same values the approval would write (unchecked here; the problems say what
-    is wrong)."""
-    target = application.target_guarantee
-    if target is None or application.purpose != Application.Purpose.CHANGE or not application.change_type:
-        return []
-    after = guarantee_values_after(guarantee=target, changes=change_values(application))
-    labels = {
-        "guarantee_amount": _("保証金額"),
-        "contract_amount_total": _("請負金額(総額)"),
-        "contract_amount_target": _("請負金額(対象額)"),
-        "construction_end_date": _("工期末日"),
-        "guarantee_period_end": _("保証期限"),
-    }
-    return [
-        ChangeLine(
-            label=str(label),
-            before=getattr(target, field),
-            after=after[field],
-            is_amount=field in _AMOUNT_FIELDS,
-        )
-        for field, label in labels.items()
-    ]
-
-
-def _change_problems(application: Application, today: dt.date) -> list[ApplicationError]:
-    problems: list[ApplicationError] = []
-    target = application.target_guarantee
-    if target is None or target.contractor_id != application.contractor_id:
-        return [
-            _problem(
-                "target_required",
-                _("変更・解約する保証契約を選んでください。"),
-                "target_guarantee",
-                STEP_CHANGE,
-            )
-        ]
-    if not target.is_in_force(today=today):
-        problems.append(
-            _problem(
-                "target_not_in_force",
-                _("有効な保証契約だけが変更・解約できます。"),
-                "target_guarantee",
-                STEP_CHANGE,
-            )
-        )
-    if not application.reason.strip():
-        problems.append(_problem("reason_required", _("理由を入力してください。"), "reason", STEP_CHANGE))
-    if application.purpose == Application.Purpose.CANCEL:
-        return problems
-    change_type = application.change_type
-    if not change_type:
-        return [
-            *problems,
-            _problem("change_type_required", _("変更の内容を選んでください。"), "change_type", STEP_CHANGE),
-        ]
-    amount = application.guarantee_amount
-    if change_type in (Application.ChangeType.INCREASE, Application.ChangeType.DECREASE):
-        if amount is None:
-            problems.append(
-                _problem(
-                    "amount_required",
-                    _("変更後の保証金額を入力してください。"),
-                    "guarantee_amount",
-                    STEP_CHANGE,
-                )
-            )
-        elif change_type == Application.ChangeType.INCREASE and amount <= target.guarantee_amount:
-            problems.append(
-                _problem(
-                    "not_an_increase",
-                    _("増額は現在の保証金額（%(now)s円）より大きい額にしてください。")
-                    % {"now": f"{target.guarantee_amount:,}"},
-                    "guarantee_amount",
-                    STEP_CHANGE,
-                )
-            )
-        elif change_type == Application.ChangeType.DECREASE and amount >= target.guarantee_amount:
-            problems.append(
-                _problem(
-                    "not_a_decrease",
-                    _("減額は現在の保証金額（%(now)s円）より小さい額にしてください。")
-                    % {"now": f"{target.guarantee_amount:,}"},
-                    "guarantee_amount",
-                    STEP_CHANGE,
-                )
-            )
-        else:
-            problems += change_result_problems(application)
-    if change_type == Application.ChangeType.PERIOD:
-        found = len(problems)
-        end = application.construction_end
-        if end is None:
-            problems.append(
-                _problem(
-                    "construction_end_required",
-                    _("変更後の工期末日を入力してください。"),
-                    "construction_end",
-                    STEP_CHANGE,
-                )
-            )
-        elif end == target.construction_end_date and application.guarantee_period_end in (
-            None,
-            target.guarantee_period_end,
-        ):
-            problems.append(
-                _problem(
-                    "nothing_changed",
-                    _("工期末日・保証期限が変わっていません。"),
-                    "construction_end",
-                    STEP_CHANGE,
-                )
-            )
-        elif end < today:
-            problems.append(
-                _problem(
-                    "period_over", _("変更後の工期末日が過ぎています。"), "construction_end", STEP_CHANGE
-                )
-            )
-        if (
-            application.guarantee_period_end is not None
-            and end is not None
-            and application.guarantee_period_end > end
-        ):
-            problems.append(
-                _problem(
-                    "period_after_construction",
-                    _("保証期限は工期末日以前の日付にしてください。"),
-                    "guarantee_period_end",
-                    STEP_CHANGE,
-                )
-            )
-        if len(problems) == found:
-            problems += change_result_problems(application)
-    return problems
-
-
 def submission_problems(application: Application, *, today: dt.date) -> list[ApplicationError]:
     """Every reason the application cannot be submitted yet; empty when it can."""
     if application.purpose != Application.Purpose.NEW:
-        return _change_problems(application, today) + _document_problems(application)
+        return changes.change_problems(application, today) + _document_problems(application)
     return (
         _kind_problems(application)
         + _work_problems(application, today)

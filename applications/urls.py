@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import pdf_views, views
+from . import change_views, pdf_views, views
 
 app_name = "applications"
 
@@ -8,16 +8,8 @@ urlpatterns = [
     path("", views.application_list, name="list"),
     path("new/", views.application_new, name="new"),
     path("quote/", views.fee_quote, name="quote"),
-    path("changes/", views.change_list, name="change_list"),
-    path("changes/<contract_number:number>/", views.change_new, name="change_new"),
-    path("advances/<contract_number:number>/plan/", views.use_plan, name="use_plan"),
-    path("advances/<contract_number:number>/withdrawals/", views.withdrawals, name="withdrawals"),
-    path("advances/<contract_number:number>/plan.pdf", pdf_views.use_plan_download, name="use_plan_pdf"),
-    path(
-        "advances/<contract_number:number>/withdrawals/<int:sequence>.pdf",
-        pdf_views.withdrawal_download,
-        name="withdrawal_pdf",
-    ),
+    path("changes/", change_views.change_list, name="change_list"),
+    path("changes/<contract_number:number>/", change_views.change_new, name="change_new"),
     path("<int:pk>/", views.application_detail, name="detail"),
     path("<int:pk>/step/<str:step>/", views.application_step, name="step"),
     path("<int:pk>/documents/", views.application_documents, name="documents"),

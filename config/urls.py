@@ -23,5 +23,7 @@ urlpatterns = [
     path("api/", include("apiclients.api_urls")),
     # Mail: submission to orderers, receipt confirmation, change subscriptions.
     path("notifications/", include("notifications.urls")),
+    # The advance's paperwork keeps the addresses it had under e-Net保証.
+    path("applications/advances/", include("advances.urls")),
     path("applications/", include("applications.urls")),
 ]

@@ -98,6 +98,15 @@ def validate_business_date(value: dt.date | None) -> None:
         )
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker, its value written as 2026-07-01 (the form the picker reads)."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
 class BusinessDateField(forms.DateField):
     """A date in the range of ``validate_business_date``; a date picker offers only that range."""
 

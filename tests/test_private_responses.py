@@ -10,8 +10,8 @@ from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from applications import services as application_services
 from applications.models import ApplicationDocument
+from applications.services import drafts
 from tests.factories import issue_guarantee
 from tests.test_url_access import ROUTES, _sample_path
 
@@ -64,8 +64,8 @@ def guarantee(user_a, orderer):
 def test_the_contractors_screens_and_documents_are_no_store(client, user_a, guarantee, settings, tmp_path):
     # given a contractor with a guarantee and an application with an uploaded document
     settings.MEDIA_ROOT = str(tmp_path)
-    application = application_services.application_create(user=user_a, kind="advance")
-    document = application_services.application_document_add(
+    application = drafts.application_create(user=user_a, kind="advance")
+    document = drafts.application_document_add(
         application=application,
         user=user_a,
         doc_type=ApplicationDocument.DocType.CONTRACT,
@@ -122,7 +122,7 @@ def test_a_nul_byte_in_the_lists_search_answers_400_in_japanese(client, user_a, 
 
 
 def test_a_nul_byte_in_the_applications_orderer_search_answers_400_in_japanese(client, user_a):
-    application = application_services.application_create(user=user_a, kind="advance")
+    application = drafts.application_create(user=user_a, kind="advance")
     client.force_login(user_a)
     response = client.get(reverse("applications:step", args=[application.pk, "kind"]), {"q": "\x00市"})
     assert response.status_code == 400

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "notifications",
     "verification",
     "apiclients",
+    "advances",
     "applications",
 ]
 

@@ -10,8 +10,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from applications import services
 from applications.models import Application, ApplicationDocument
+from applications.services import drafts
 from guarantees.models import GuaranteeKind
 from tests.factories import BankFactory, BranchFactory, UserFactory
 
@@ -116,18 +116,18 @@ def complete_values(**overrides: object) -> dict[str, object]:
 def make_draft(
     user, orderer, branch, *, kind: str = GuaranteeKind.ADVANCE, upload: bool = True, **overrides: object
 ) -> Application:
-    application = services.application_create(user=user, kind=kind)
+    application = drafts.application_create(user=user, kind=kind)
     values = complete_values(**overrides)
     values.setdefault("orderer", orderer)
     values.setdefault("branch", branch)
-    application = services.application_save_draft(application=application, user=user, values=values)
+    application = drafts.application_save_draft(application=application, user=user, values=values)
     if upload:
         doc_type = (
             ApplicationDocument.DocType.CERTIFICATION
             if kind == GuaranteeKind.INTERIM_ADVANCE
             else ApplicationDocument.DocType.CONTRACT
         )
-        services.application_document_add(application=application, user=user, doc_type=doc_type, upload=pdf())
+        drafts.application_document_add(application=application, user=user, doc_type=doc_type, upload=pdf())
     return application
 
 
@@ -138,4 +138,4 @@ def draft(user_a, orderer, tokyo_branch):
 
 @pytest.fixture
 def submitted(draft, user_a):
-    return services.application_submit(application=draft, submitted_by=user_a)
+    return drafts.application_submit(application=draft, submitted_by=user_a)

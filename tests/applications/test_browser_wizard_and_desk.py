@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from applications.models import Application
+from applications.services import review
 from tests.browser import a11y
 from tests.factories import BankFactory, OrdererFactory
 
@@ -222,11 +223,10 @@ def test_a_clerk_works_the_review_desk_by_keyboard_and_every_page_passes_axe(
 
 
 def test_a_wrong_fee_on_the_desk_keeps_what_was_typed(live_server, browser, submitted, tokyo_branch):
-    from applications import services
 
     reviewer = _staff("feeclerk", tokyo_branch, REVIEW_PERMS)
-    services.application_review_start(application=submitted, clerk=reviewer)
-    services.application_approve(application=submitted, clerk=reviewer)
+    review.application_review_start(application=submitted, clerk=reviewer)
+    review.application_approve(application=submitted, clerk=reviewer)
     context = _context(browser, live_server)
     page = context.new_page()
     try:

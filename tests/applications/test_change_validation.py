@@ -8,10 +8,12 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from applications import rules, services
+from advances import services as advance_services
+from advances.services import UseRowInput, WithdrawalLineInput
+from applications import changes
 from applications.errors import ApplicationError
 from applications.models import Application
-from applications.services import UseRowInput, WithdrawalLineInput
+from applications.services import drafts, review
 from guarantees.models import Guarantee
 from tests.factories import issue_guarantee
 
@@ -29,9 +31,9 @@ def issued(user_a, orderer, tokyo_branch):
 
 
 def _draft_change(user, guarantee, values):
-    application = services.application_create_change(user=user, guarantee=guarantee, purpose="change")
-    application = services.application_save_draft(application=application, user=user, values=values)
-    services.application_document_add(application=application, user=user, doc_type="contract", upload=pdf())
+    application = drafts.application_create_change(user=user, guarantee=guarantee, purpose="change")
+    application = drafts.application_save_draft(application=application, user=user, values=values)
+    drafts.application_document_add(application=application, user=user, doc_type="contract", upload=pdf())
     return application
 
 
@@ -51,7 +53,7 @@ def test_a_decrease_with_the_target_amount_left_blank_is_refused_on_submission_w
     )
     # when the contractor submits
     with pytest.raises(ApplicationError) as refused:
-        services.application_submit(application=application, submitted_by=user_a)
+        drafts.application_submit(application=application, submitted_by=user_a)
     # then it is refused now, with the message the approval would have given, on the change step
     assert refused.value.code == "target_exceeds_total"
     assert refused.value.message == "請負金額(対象額)は請負金額(総額)以下にしてください。"
@@ -73,11 +75,11 @@ def test_a_whole_decrease_passes_submission_and_its_approval_writes_what_was_sho
             "reason": "設計変更による減額",
         },
     )
-    shown = {line.label: line.after for line in rules.change_lines(application)}
-    application = services.application_submit(application=application, submitted_by=user_a)
-    services.application_review_start(application=application, clerk=reviewer)
+    shown = {line.label: line.after for line in changes.change_lines(application)}
+    application = drafts.application_submit(application=application, submitted_by=user_a)
+    review.application_review_start(application=application, clerk=reviewer)
     # when the clerk approves
-    application = services.application_approve(application=application, clerk=reviewer)
+    application = review.application_approve(application=application, clerk=reviewer)
     # then the guarantee is what before → after said
     assert application.state == State.ISSUED
     issued.refresh_from_db()
@@ -102,23 +104,23 @@ def test_an_extension_with_the_prefilled_period_still_moves_the_period_with_the_
         },
     )
     # then before → after shows the period following the construction (注2)
-    after = {line.label: line.after for line in rules.change_lines(application)}
+    after = {line.label: line.after for line in changes.change_lines(application)}
     assert after["保証期限"] == dt.date(2027, 6, 30)
-    application = services.application_submit(application=application, submitted_by=user_a)
-    services.application_review_start(application=application, clerk=reviewer)
-    services.application_approve(application=application, clerk=reviewer)
+    application = drafts.application_submit(application=application, submitted_by=user_a)
+    review.application_review_start(application=application, clerk=reviewer)
+    review.application_approve(application=application, clerk=reviewer)
     issued.refresh_from_db()
     assert issued.guarantee_period_end == dt.date(2027, 6, 30)
 
 
 def test_a_decrease_below_what_was_already_paid_out_is_refused_on_submission(issued, user_a):
     # given 30,000,000 yen already requested out of the 40,000,000 advance
-    services.use_plan_save(
+    advance_services.use_plan_save(
         guarantee=issued,
         user=user_a,
         rows=[UseRowInput(category="materials", advance_use=40_000_000, payout_method="transfer")],
     )
-    services.withdrawal_request_create(
+    advance_services.withdrawal_request_create(
         guarantee=issued,
         user=user_a,
         requested_on=dt.date(2026, 7, 1),
@@ -128,13 +130,13 @@ def test_a_decrease_below_what_was_already_paid_out_is_refused_on_submission(iss
         user_a, issued, {"change_type": "decrease", "guarantee_amount": 20_000_000, "reason": "減額"}
     )
     with pytest.raises(ApplicationError) as refused:
-        services.application_submit(application=application, submitted_by=user_a)
+        drafts.application_submit(application=application, submitted_by=user_a)
     assert refused.value.code == "below_withdrawn"
     assert "30,000,000円" in refused.value.message
 
 
 def test_the_change_form_starts_from_the_current_values_with_separators(client, issued, user_a):
-    application = services.application_create_change(user=user_a, guarantee=issued, purpose="change")
+    application = drafts.application_create_change(user=user_a, guarantee=issued, purpose="change")
     client.force_login(user_a)
     page = client.get(reverse("applications:step", args=[application.pk, "change"])).content.decode()
     assert 'name="guarantee_amount" value="40,000,000"' in page
@@ -176,8 +178,8 @@ def test_the_clerks_approval_page_shows_before_and_after(client, issued, user_a,
             "reason": "減額",
         },
     )
-    application = services.application_submit(application=application, submitted_by=user_a)
-    services.application_review_start(application=application, clerk=reviewer)
+    application = drafts.application_submit(application=application, submitted_by=user_a)
+    review.application_review_start(application=application, clerk=reviewer)
     client.force_login(reviewer)
     page = client.get(
         reverse("admin:applications_application_approve", args=[application.pk])

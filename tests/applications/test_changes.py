@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
-from applications import services
 from applications.errors import ApplicationError
 from applications.models import Application
+from applications.services import drafts, review
 from certificates.models import Certificate
 from guarantees.models import AuditEvent, Guarantee
 from tests.factories import issue_guarantee
@@ -25,18 +25,16 @@ def issued(user_a, orderer, tokyo_branch):
 
 
 def _change(user, guarantee, values, *, purpose="change", upload=True):
-    application = services.application_create_change(user=user, guarantee=guarantee, purpose=purpose)
-    application = services.application_save_draft(application=application, user=user, values=values)
+    application = drafts.application_create_change(user=user, guarantee=guarantee, purpose=purpose)
+    application = drafts.application_save_draft(application=application, user=user, values=values)
     if upload:
-        services.application_document_add(
-            application=application, user=user, doc_type="contract", upload=pdf()
-        )
-    return services.application_submit(application=application, submitted_by=user)
+        drafts.application_document_add(application=application, user=user, doc_type="contract", upload=pdf())
+    return drafts.application_submit(application=application, submitted_by=user)
 
 
 def _review_and_approve(application, reviewer):
-    services.application_review_start(application=application, clerk=reviewer)
-    return services.application_approve(application=application, clerk=reviewer)
+    review.application_review_start(application=application, clerk=reviewer)
+    return review.application_approve(application=application, clerk=reviewer)
 
 
 def test_an_increase_charges_the_difference_then_issues_a_changed_version(issued, user_a, reviewer):
@@ -56,11 +54,11 @@ def test_an_increase_charges_the_difference_then_issues_a_changed_version(issued
     assert application.fee_amount == 4_800
     application = _review_and_approve(application, reviewer)
     assert application.state == State.AWAITING_FEE
-    services.application_fee_record(
+    review.application_fee_record(
         application=application, clerk=reviewer, amount=4_800, paid_on=dt.date(2026, 7, 1)
     )
     # when
-    application = services.application_issue(application=application, clerk=reviewer)
+    application = review.application_issue(application=application, clerk=reviewer)
     # then the foundation's rule issued version 2 (変更)
     issued.refresh_from_db()
     assert issued.guarantee_amount == 48_000_000
@@ -116,7 +114,7 @@ def test_only_one_change_may_be_open_per_guarantee(issued, user_a):
 
 def test_a_contractor_cannot_ask_to_change_anothers_guarantee(issued, user_b):
     with pytest.raises(ApplicationError) as refused:
-        services.application_create_change(user=user_b, guarantee=issued, purpose="change")
+        drafts.application_create_change(user=user_b, guarantee=issued, purpose="change")
     assert refused.value.code == "not_owner"
 
 

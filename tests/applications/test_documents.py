@@ -6,9 +6,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import given
 from hypothesis import strategies as st
 
-from applications import documents, services
+from applications import documents
 from applications.errors import ApplicationError
 from applications.models import ApplicationDocument
+from applications.services import drafts
 
 from .conftest import JPEG_BYTES, PDF_BYTES, PNG_BYTES, pdf
 
@@ -23,7 +24,7 @@ from .conftest import JPEG_BYTES, PDF_BYTES, PNG_BYTES, pdf
     ],
 )
 def test_pdf_jpeg_and_png_are_accepted_and_typed_by_content(draft, user_a, name, content, content_type):
-    document = services.application_document_add(
+    document = drafts.application_document_add(
         application=draft, user=user_a, doc_type="other", upload=SimpleUploadedFile(name, content)
     )
     assert document.content_type == content_type
@@ -47,7 +48,7 @@ def test_pdf_jpeg_and_png_are_accepted_and_typed_by_content(draft, user_a, name,
 def test_other_files_are_refused_with_a_message(draft, user_a, name, content, code):
     before = ApplicationDocument.objects.count()
     with pytest.raises(ApplicationError) as refused:
-        services.application_document_add(
+        drafts.application_document_add(
             application=draft, user=user_a, doc_type="contract", upload=SimpleUploadedFile(name, content)
         )
     assert refused.value.code == code
@@ -58,14 +59,14 @@ def test_other_files_are_refused_with_a_message(draft, user_a, name, content, co
 def test_a_file_over_the_size_limit_is_refused(draft, user_a):
     big = pdf(content=PDF_BYTES + b"0" * documents.MAX_UPLOAD_BYTES)
     with pytest.raises(ApplicationError) as refused:
-        services.application_document_add(application=draft, user=user_a, doc_type="contract", upload=big)
+        drafts.application_document_add(application=draft, user=user_a, doc_type="contract", upload=big)
     assert refused.value.code == "file_too_large"
     assert "10MB" in refused.value.message
 
 
 def test_documents_cannot_be_changed_once_submitted(submitted, user_a):
     with pytest.raises(ApplicationError) as refused:
-        services.application_document_add(application=submitted, user=user_a, doc_type="other", upload=pdf())
+        drafts.application_document_add(application=submitted, user=user_a, doc_type="other", upload=pdf())
     assert refused.value.code == "not_editable"
 
 

@@ -7,8 +7,9 @@ from django.contrib.admin.sites import site
 from django.urls import reverse
 from django.utils import translation
 
-from applications import forms, services
+from applications import forms
 from applications.errors import ApplicationError
+from applications.services import drafts, review
 from authkeys.models import AuthKey
 from guarantees.models import Guarantee
 from tests.factories import issue_guarantee
@@ -23,17 +24,17 @@ def test_a_refused_step_names_the_action_in_the_language_of_the_request(
 ):
     # given a submitted application that is not yet in review
     draft = make_draft(user_a, orderer, tokyo_branch)
-    submitted = services.application_submit(application=draft, submitted_by=user_a)
+    submitted = drafts.application_submit(application=draft, submitted_by=user_a)
 
     # when a clerk approves it on an English screen
     with translation.override("en"), pytest.raises(ApplicationError) as refused:
-        services.application_approve(application=submitted, clerk=reviewer)
+        review.application_approve(application=submitted, clerk=reviewer)
 
     # then the action is named in English, not in the Japanese read at import
     assert refused.value.message == 'This application is "Submitted", so "Approve" is not possible.'
     # and a Japanese screen still reads Japanese
     with translation.override("ja"), pytest.raises(ApplicationError) as refused_ja:
-        services.application_approve(application=submitted, clerk=reviewer)
+        review.application_approve(application=submitted, clerk=reviewer)
     assert refused_ja.value.message == "この申込は「申込済」のため、承認できません。"
 
 
@@ -51,7 +52,7 @@ def test_the_fee_with_its_discount_reads_as_one_sentence_in_both_languages(
 ):
     # given a submitted 前払金保証 whose fee carries the e-Net discount
     draft = make_draft(user_a, orderer, tokyo_branch)
-    submitted = services.application_submit(application=draft, submitted_by=user_a)
+    submitted = drafts.application_submit(application=draft, submitted_by=user_a)
     assert submitted.fee_discount == 200
     client.force_login(user_a)
     url = reverse("applications:detail", args=[submitted.pk])

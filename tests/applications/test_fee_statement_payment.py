@@ -8,7 +8,8 @@ import io
 import pypdf
 import pytest
 
-from applications import pdf, services
+from applications import pdf
+from applications.services import drafts, review
 from tests.pdf.conftest import flat_text
 
 from .conftest import make_draft
@@ -23,9 +24,9 @@ def _text(data: bytes) -> str:
 @pytest.fixture
 def approved(user_a, orderer, tokyo_branch, reviewer):
     draft = make_draft(user_a, orderer, tokyo_branch, contract_amount_total=400_000_000)
-    submitted = services.application_submit(application=draft, submitted_by=user_a)
-    services.application_review_start(application=submitted, clerk=reviewer)
-    return services.application_approve(application=submitted, clerk=reviewer)
+    submitted = drafts.application_submit(application=draft, submitted_by=user_a)
+    review.application_review_start(application=submitted, clerk=reviewer)
+    return review.application_approve(application=submitted, clerk=reviewer)
 
 
 def test_an_unpaid_statement_says_how_to_pay_with_the_application_number_as_reference(approved):
@@ -45,7 +46,7 @@ def test_an_unpaid_statement_says_how_to_pay_with_the_application_number_as_refe
 
 def test_a_paid_statement_no_longer_asks_for_payment(approved, reviewer):
     # given the payment recorded
-    paid = services.application_fee_record(
+    paid = review.application_fee_record(
         application=approved, clerk=reviewer, amount=approved.fee_amount, paid_on=dt.date(2026, 7, 1)
     )
     # when printed again, then it shows the payment and no instructions

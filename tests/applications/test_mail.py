@@ -9,8 +9,8 @@ from aiosmtpd.controller import Controller
 from django.core import mail
 from django.db.models.signals import post_save
 
-from applications import services
 from applications.errors import ApplicationError
+from applications.services import drafts, notices, review
 from notifications.emails import build_message
 from notifications.models import OutboxMessage
 from tests.factories import issue_guarantee
@@ -43,21 +43,21 @@ def _rows(kind: str) -> list[OutboxMessage]:
 
 
 def _to_awaiting_fee(application, reviewer):
-    services.application_review_start(application=application, clerk=reviewer)
-    return services.application_approve(application=application, clerk=reviewer)
+    review.application_review_start(application=application, clerk=reviewer)
+    return review.application_approve(application=application, clerk=reviewer)
 
 
 def _issue(application, reviewer):
     _to_awaiting_fee(application, reviewer)
-    services.application_fee_record(
+    review.application_fee_record(
         application=application, clerk=reviewer, amount=application.fee_amount, paid_on=dt.date(2026, 7, 1)
     )
-    return services.application_issue(application=application, clerk=reviewer)
+    return review.application_issue(application=application, clerk=reviewer)
 
 
 def test_a_submission_queues_one_received_mail_per_notice_address(draft, user_a, two_addresses):
     # when
-    application = services.application_submit(application=draft, submitted_by=user_a)
+    application = drafts.application_submit(application=draft, submitted_by=user_a)
     # then one row per address, each with its own idempotency key naming the transition
     rows = _rows(Kind.APPLICATION_RECEIVED)
     transition = application.transitions.get(event="submitted")
@@ -77,7 +77,7 @@ def test_a_submission_queues_one_received_mail_per_notice_address(draft, user_a,
 
 def test_the_start_of_review_queues_its_own_mail(submitted, reviewer, two_addresses):
     # when
-    services.application_review_start(application=submitted, clerk=reviewer)
+    review.application_review_start(application=submitted, clerk=reviewer)
     # then
     rows = _rows(Kind.APPLICATION_IN_REVIEW)
     assert len(rows) == 2
@@ -88,10 +88,10 @@ def test_the_start_of_review_queues_its_own_mail(submitted, reviewer, two_addres
 
 def test_a_return_mails_the_clerks_comment(submitted, reviewer, two_addresses):
     # given
-    services.application_review_start(application=submitted, clerk=reviewer)
+    review.application_review_start(application=submitted, clerk=reviewer)
     # when
     comment = "請負契約書の写しが不鮮明です。\n再度添付してください。"
-    services.application_return(application=submitted, clerk=reviewer, comment=comment)
+    review.application_return(application=submitted, clerk=reviewer, comment=comment)
     # then
     rows = _rows(Kind.APPLICATION_RETURNED)
     assert len(rows) == 2
@@ -102,8 +102,8 @@ def test_a_return_mails_the_clerks_comment(submitted, reviewer, two_addresses):
 
 
 def test_a_refusal_mails_the_reason(submitted, reviewer, two_addresses):
-    services.application_review_start(application=submitted, clerk=reviewer)
-    services.application_refuse(application=submitted, clerk=reviewer, reason="保証限度額を超えるため")
+    review.application_review_start(application=submitted, clerk=reviewer)
+    review.application_refuse(application=submitted, clerk=reviewer, reason="保証限度額を超えるため")
     rows = _rows(Kind.APPLICATION_REFUSED)
     assert len(rows) == 2
     subject, text, _html = _rendered(rows[0])
@@ -126,7 +126,7 @@ def test_an_approval_with_a_fee_mails_the_amount_to_pay(submitted, reviewer, two
 def test_recording_the_fee_mails_nothing(submitted, reviewer, two_addresses):
     _to_awaiting_fee(submitted, reviewer)
     before = OutboxMessage.objects.count()
-    services.application_fee_record(
+    review.application_fee_record(
         application=submitted, clerk=reviewer, amount=23_800, paid_on=dt.date(2026, 7, 1)
     )
     assert OutboxMessage.objects.count() == before
@@ -158,12 +158,12 @@ def test_a_cancellation_applied_on_approval_mails_once_that_it_was_cancelled(
     guarantee = issue_guarantee(
         contractor=user_a.contractor, orderer=orderer, branch=tokyo_branch, concluded_on=dt.date(2026, 6, 1)
     )
-    application = services.application_create_change(user=user_a, guarantee=guarantee, purpose="cancel")
-    services.application_save_draft(application=application, user=user_a, values={"reason": "工事の中止"})
-    services.application_submit(application=application, submitted_by=user_a)
-    services.application_review_start(application=application, clerk=reviewer)
+    application = drafts.application_create_change(user=user_a, guarantee=guarantee, purpose="cancel")
+    drafts.application_save_draft(application=application, user=user_a, values={"reason": "工事の中止"})
+    drafts.application_submit(application=application, submitted_by=user_a)
+    review.application_review_start(application=application, clerk=reviewer)
     # when
-    services.application_approve(application=application, clerk=reviewer)
+    review.application_approve(application=application, clerk=reviewer)
     # then no fee mail, one 解約 mail per address
     assert not _rows(Kind.APPLICATION_FEE_DUE)
     rows = _rows(Kind.APPLICATION_ISSUED)
@@ -180,7 +180,7 @@ def test_a_rolled_back_transition_queues_and_sends_nothing(
 ):
     # given (outside a test transaction) a submitted application, its mails sent, and a failure that
     # strikes inside the next step's transaction after its first mail was queued
-    application = services.application_submit(
+    application = drafts.application_submit(
         application=make_draft(user_a, orderer, tokyo_branch), submitted_by=user_a
     )
     mail.outbox = []
@@ -196,7 +196,7 @@ def test_a_rolled_back_transition_queues_and_sends_nothing(
     try:
         # when
         with pytest.raises(RuntimeError):
-            services.application_review_start(application=application, clerk=reviewer)
+            review.application_review_start(application=application, clerk=reviewer)
     finally:
         post_save.disconnect(sender=OutboxMessage, dispatch_uid="test_rollback")
     # then the first row is gone with the step, and nothing was sent
@@ -211,16 +211,16 @@ def test_a_rolled_back_transition_queues_and_sends_nothing(
 def test_a_refused_transition_queues_nothing(submitted, reviewer, two_addresses):
     before = OutboxMessage.objects.count()
     with pytest.raises(ApplicationError):
-        services.application_issue(application=submitted, clerk=reviewer)
+        review.application_issue(application=submitted, clerk=reviewer)
     assert OutboxMessage.objects.count() == before
 
 
 def test_notifying_the_same_transition_twice_queues_nothing_more(two_addresses, draft, user_a):
     # given a submission, mailed once to each address
-    application = services.application_submit(application=draft, submitted_by=user_a)
+    application = drafts.application_submit(application=draft, submitted_by=user_a)
     transition = application.transitions.get(event="submitted")
     # when the same step is notified again
-    services._notify(application=application, transition=transition)
+    notices.notify(application=application, transition=transition)
     # then
     assert OutboxMessage.objects.filter(kind=Kind.APPLICATION_RECEIVED).count() == 2
 
@@ -233,16 +233,16 @@ def test_a_malformed_notice_address_is_skipped_and_does_not_block_the_step(
     contractor_a.save(update_fields=["notice_emails"])
     draft = make_draft(user_a, orderer, tokyo_branch)
     # when
-    services.application_submit(application=draft, submitted_by=user_a)
+    drafts.application_submit(application=draft, submitted_by=user_a)
     # then
     assert [row.to for row in OutboxMessage.objects.all()] == ["keiri@alpha.example.jp"]
 
 
 def test_the_whole_path_sends_the_expected_sequence_of_mails(submitted, user_a, reviewer, contractor_a):
     # given (one address) a path with a return and a resubmission
-    services.application_review_start(application=submitted, clerk=reviewer)
-    services.application_return(application=submitted, clerk=reviewer, comment="工期を確認してください")
-    services.application_submit(application=submitted, submitted_by=user_a)
+    review.application_review_start(application=submitted, clerk=reviewer)
+    review.application_return(application=submitted, clerk=reviewer, comment="工期を確認してください")
+    drafts.application_submit(application=submitted, submitted_by=user_a)
     # when
     application = _issue(submitted, reviewer)
     mail.outbox = []

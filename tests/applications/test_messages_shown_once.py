@@ -10,7 +10,6 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.urls import reverse
 
@@ -25,11 +24,6 @@ TEMPLATES = Path(settings.BASE_DIR) / "templates"
 def _count(response, text: str) -> int:
     assert response.status_code == 200, response.status_code
     return response.content.decode().count(text)
-
-
-@pytest.fixture
-def advance(user_a, orderer):
-    return issue_guarantee(contractor=user_a.contractor, orderer=orderer, concluded_on=dt.date(2026, 6, 1))
 
 
 def test_a_saved_draft_says_so_once(client, user_a, orderer, tokyo_branch):
@@ -89,31 +83,6 @@ def test_a_change_that_cannot_be_made_says_why_once(client, user_a, orderer):
         reverse("applications:change_new", args=[ended.number]), {"purpose": "change"}, follow=True
     )
     assert _count(response, "有効な保証契約だけが変更・解約できます。") == 1
-
-
-def test_a_saved_use_plan_and_a_withdrawal_request_say_so_once(client, user_a, advance):
-    client.force_login(user_a)
-    plan = {
-        "rows-TOTAL_FORMS": "1",
-        "rows-INITIAL_FORMS": "0",
-        "rows-0-category": "materials",
-        "rows-0-advance_use": "40,000,000",
-        "rows-0-payout_method": "transfer",
-        "rows-0-payee": "山田工業",
-    }
-    saved = client.post(reverse("applications:use_plan", args=[advance.number]), plan, follow=True)
-    assert _count(saved, "使途内訳明細書を保存しました。") == 1
-
-    withdrawal = {
-        "requested_on": "2026-07-01",
-        "lines-TOTAL_FORMS": "1",
-        "lines-INITIAL_FORMS": "0",
-        "lines-0-category": "materials",
-        "lines-0-payee": "山田工業",
-        "lines-0-amount": "1,000,000",
-    }
-    created = client.post(reverse("applications:withdrawals", args=[advance.number]), withdrawal, follow=True)
-    assert _count(created, "払出依頼書を作成しました。") == 1
 
 
 def test_a_key_submitted_to_the_orderer_says_so_once(client, user_a, orderer):

@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from applications import selectors, services
+from applications import selectors
 from applications.models import Application
+from applications.services import drafts, review
 from guarantees.formatting import japan_today
 from guarantees.models import Guarantee
 from tests.factories import issue_guarantee
@@ -23,7 +24,7 @@ DESK = "admin:applications_application_desk"
 
 def _submitted(user, orderer, branch, **overrides):
     application = make_draft(user, orderer, branch, **overrides)
-    return services.application_submit(application=application, submitted_by=user)
+    return drafts.application_submit(application=application, submitted_by=user)
 
 
 def test_the_desk_shows_the_branchs_waiting_applications_with_documents_fee_and_actions(
@@ -32,8 +33,8 @@ def test_the_desk_shows_the_branchs_waiting_applications_with_documents_fee_and_
     # given one application waiting at the Tokyo branch and one approved and waiting for the fee
     waiting = _submitted(user_a, orderer, tokyo_branch, work_name="国道〇号線 道路改良工事 その1")
     approved = _submitted(user_a, orderer, tokyo_branch, work_name="県道 舗装工事 その2")
-    services.application_review_start(application=approved, clerk=reviewer)
-    services.application_approve(application=approved, clerk=reviewer)
+    review.application_review_start(application=approved, clerk=reviewer)
+    review.application_approve(application=approved, clerk=reviewer)
     # when the Tokyo clerk opens the desk
     client.force_login(reviewer)
     page = client.get(reverse(DESK)).content.decode()
@@ -105,7 +106,7 @@ def test_the_confirmation_page_repeats_what_will_happen_and_a_get_changes_nothin
     client, submitted, reviewer
 ):
     client.force_login(reviewer)
-    services.application_review_start(application=submitted, clerk=reviewer)
+    review.application_review_start(application=submitted, clerk=reviewer)
     page = client.get(reverse("admin:applications_application_approve", args=[submitted.pk])).content.decode()
     assert "この操作で次のことを行います" in page
     assert "保証契約者に保証料 23,800円 のお支払いをメールでお願いします。" in page
@@ -115,8 +116,8 @@ def test_the_confirmation_page_repeats_what_will_happen_and_a_get_changes_nothin
     assert submitted.state == Application.State.IN_REVIEW
 
     # 発行 says what it issues, with the amount formatted
-    services.application_approve(application=submitted, clerk=reviewer)
-    services.application_fee_record(
+    review.application_approve(application=submitted, clerk=reviewer)
+    review.application_fee_record(
         application=submitted, clerk=reviewer, amount=23_800, paid_on=dt.date(2026, 7, 1)
     )
     issue = client.get(reverse("admin:applications_application_issue", args=[submitted.pk])).content.decode()
@@ -127,8 +128,8 @@ def test_the_confirmation_page_repeats_what_will_happen_and_a_get_changes_nothin
 
 def test_a_wrong_fee_stays_in_its_field_with_the_message(client, submitted, reviewer):
     client.force_login(reviewer)
-    services.application_review_start(application=submitted, clerk=reviewer)
-    services.application_approve(application=submitted, clerk=reviewer)
+    review.application_review_start(application=submitted, clerk=reviewer)
+    review.application_approve(application=submitted, clerk=reviewer)
     response = client.post(
         reverse("admin:applications_application_fee", args=[submitted.pk]),
         {"amount": "24,000", "paid_on": "2026-07-01"},

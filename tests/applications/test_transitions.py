@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
-from applications import services
 from applications.errors import ApplicationError
 from applications.models import Application, ApplicationTransition
+from applications.services import drafts, review
 from authkeys.models import AuthKey
 from certificates.models import Certificate
 from guarantees.models import AuditEvent, Guarantee
@@ -16,17 +16,17 @@ State = Application.State
 
 
 def _to_review(application, reviewer):
-    return services.application_review_start(application=application, clerk=reviewer)
+    return review.application_review_start(application=application, clerk=reviewer)
 
 
 def _to_awaiting_fee(application, reviewer):
     _to_review(application, reviewer)
-    return services.application_approve(application=application, clerk=reviewer)
+    return review.application_approve(application=application, clerk=reviewer)
 
 
 def test_submitting_a_complete_draft_quotes_the_fee_and_records_who_and_when(draft, user_a):
     # when
-    application = services.application_submit(application=draft, submitted_by=user_a)
+    application = drafts.application_submit(application=draft, submitted_by=user_a)
     # then 40,000,000 yen under the demo national table: 40,000,000 × 0.06% − 200
     assert application.state == State.SUBMITTED
     assert (application.fee_base, application.fee_discount, application.fee_amount) == (24_000, 200, 23_800)
@@ -44,11 +44,11 @@ def test_submitting_a_complete_draft_quotes_the_fee_and_records_who_and_when(dra
 def test_the_whole_path_issues_number_certificate_and_key_in_one_step(submitted, reviewer):
     # given an approved application whose fee is paid
     _to_awaiting_fee(submitted, reviewer)
-    services.application_fee_record(
+    review.application_fee_record(
         application=submitted, clerk=reviewer, amount=23_800, paid_on=dt.date(2026, 7, 1)
     )
     # when
-    application = services.application_issue(application=submitted, clerk=reviewer)
+    application = review.application_issue(application=submitted, clerk=reviewer)
     # then
     guarantee = application.guarantee
     assert application.state == State.ISSUED
@@ -80,13 +80,13 @@ def test_a_returned_application_is_editable_shows_the_comment_and_can_be_resubmi
     # given
     _to_review(submitted, reviewer)
     # when the clerk returns it with a comment
-    returned_to_contractor = services.application_return(
+    returned_to_contractor = review.application_return(
         application=submitted, clerk=reviewer, comment="契約書の写しが不鮮明です。"
     )
     # then the contractor can edit it and resubmit
     assert returned_to_contractor.is_editable
-    services.application_save_draft(application=submitted, user=user_a, values={"work_place": "東京都港区"})
-    application = services.application_submit(application=submitted, submitted_by=user_a)
+    drafts.application_save_draft(application=submitted, user=user_a, values={"work_place": "東京都港区"})
+    application = drafts.application_submit(application=submitted, submitted_by=user_a)
     assert application.state == State.SUBMITTED
     assert application.transitions.last().event == "resubmitted"
     returned = application.transitions.get(event="returned")
@@ -96,9 +96,9 @@ def test_a_returned_application_is_editable_shows_the_comment_and_can_be_resubmi
 def test_a_return_needs_a_comment_and_a_refusal_a_reason(submitted, reviewer):
     _to_review(submitted, reviewer)
     with pytest.raises(ApplicationError) as returned:
-        services.application_return(application=submitted, clerk=reviewer, comment="  ")
+        review.application_return(application=submitted, clerk=reviewer, comment="  ")
     with pytest.raises(ApplicationError) as refused:
-        services.application_refuse(application=submitted, clerk=reviewer, reason="")
+        review.application_refuse(application=submitted, clerk=reviewer, reason="")
     assert (returned.value.code, refused.value.code) == ("comment_required", "reason_required")
     submitted.refresh_from_db()
     assert submitted.state == State.IN_REVIEW
@@ -106,11 +106,11 @@ def test_a_return_needs_a_comment_and_a_refusal_a_reason(submitted, reviewer):
 
 def test_a_refused_application_is_closed(submitted, reviewer, user_a):
     _to_review(submitted, reviewer)
-    services.application_refuse(application=submitted, clerk=reviewer, reason="与信枠を超えています。")
+    review.application_refuse(application=submitted, clerk=reviewer, reason="与信枠を超えています。")
     with pytest.raises(ApplicationError) as resubmit:
-        services.application_submit(application=submitted, submitted_by=user_a)
+        drafts.application_submit(application=submitted, submitted_by=user_a)
     with pytest.raises(ApplicationError) as edit:
-        services.application_save_draft(application=submitted, user=user_a, values={"work_name": "x"})
+        drafts.application_save_draft(application=submitted, user=user_a, values={"work_name": "x"})
     assert resubmit.value.code == "invalid_state"
     assert edit.value.code == "not_editable"
 
@@ -132,22 +132,22 @@ def test_a_refused_application_is_closed(submitted, reviewer, user_a):
 def test_no_state_can_be_skipped(action, state_before, draft, user_a, reviewer):
     # given an application brought honestly to state_before
     if state_before != State.DRAFT:
-        services.application_submit(application=draft, submitted_by=user_a)
+        drafts.application_submit(application=draft, submitted_by=user_a)
     if state_before in (State.IN_REVIEW, State.AWAITING_FEE):
         _to_review(draft, reviewer)
     if state_before == State.AWAITING_FEE:
-        services.application_approve(application=draft, clerk=reviewer)
+        review.application_approve(application=draft, clerk=reviewer)
     steps_before = ApplicationTransition.objects.filter(application=draft).count()
     calls = {
-        "review_start": lambda: services.application_review_start(application=draft, clerk=reviewer),
-        "approve": lambda: services.application_approve(application=draft, clerk=reviewer),
-        "return": lambda: services.application_return(application=draft, clerk=reviewer, comment="x"),
-        "refuse": lambda: services.application_refuse(application=draft, clerk=reviewer, reason="x"),
-        "fee_record": lambda: services.application_fee_record(
+        "review_start": lambda: review.application_review_start(application=draft, clerk=reviewer),
+        "approve": lambda: review.application_approve(application=draft, clerk=reviewer),
+        "return": lambda: review.application_return(application=draft, clerk=reviewer, comment="x"),
+        "refuse": lambda: review.application_refuse(application=draft, clerk=reviewer, reason="x"),
+        "fee_record": lambda: review.application_fee_record(
             application=draft, clerk=reviewer, amount=23_800, paid_on=dt.date(2026, 7, 1)
         ),
-        "issue": lambda: services.application_issue(application=draft, clerk=reviewer),
-        "submit": lambda: services.application_submit(application=draft, submitted_by=user_a),
+        "issue": lambda: review.application_issue(application=draft, clerk=reviewer),
+        "submit": lambda: drafts.application_submit(application=draft, submitted_by=user_a),
     }
     # when / then
     with pytest.raises(ApplicationError) as refused:
@@ -162,7 +162,7 @@ def test_no_state_can_be_skipped(action, state_before, draft, user_a, reviewer):
 def test_issue_is_refused_until_the_fee_is_recorded(submitted, reviewer):
     _to_awaiting_fee(submitted, reviewer)
     with pytest.raises(ApplicationError) as refused:
-        services.application_issue(application=submitted, clerk=reviewer)
+        review.application_issue(application=submitted, clerk=reviewer)
     assert refused.value.code == "fee_not_paid"
     assert not Guarantee.objects.exists()
 
@@ -170,15 +170,15 @@ def test_issue_is_refused_until_the_fee_is_recorded(submitted, reviewer):
 def test_the_recorded_payment_must_match_the_quote_and_not_be_in_the_future(submitted, reviewer):
     _to_awaiting_fee(submitted, reviewer)
     with pytest.raises(ApplicationError) as wrong_amount:
-        services.application_fee_record(
+        review.application_fee_record(
             application=submitted, clerk=reviewer, amount=24_000, paid_on=dt.date(2026, 7, 1)
         )
     with pytest.raises(ApplicationError) as future:
-        services.application_fee_record(
+        review.application_fee_record(
             application=submitted, clerk=reviewer, amount=23_800, paid_on=dt.date(2026, 7, 2)
         )
     with pytest.raises(ApplicationError) as before:
-        services.application_fee_record(
+        review.application_fee_record(
             application=submitted, clerk=reviewer, amount=23_800, paid_on=dt.date(2026, 6, 30)
         )
     assert (wrong_amount.value.code, future.value.code, before.value.code) == (
@@ -187,11 +187,11 @@ def test_the_recorded_payment_must_match_the_quote_and_not_be_in_the_future(subm
         "paid_before_submission",
     )
     assert "23,800円" in wrong_amount.value.message
-    services.application_fee_record(
+    review.application_fee_record(
         application=submitted, clerk=reviewer, amount=23_800, paid_on=dt.date(2026, 7, 1)
     )
     with pytest.raises(ApplicationError) as twice:
-        services.application_fee_record(
+        review.application_fee_record(
             application=submitted, clerk=reviewer, amount=23_800, paid_on=dt.date(2026, 7, 1)
         )
     assert twice.value.code == "fee_already_recorded"
@@ -199,34 +199,34 @@ def test_the_recorded_payment_must_match_the_quote_and_not_be_in_the_future(subm
 
 def test_a_clerk_of_another_branch_cannot_review(submitted, other_branch_reviewer):
     with pytest.raises(ApplicationError) as refused:
-        services.application_review_start(application=submitted, clerk=other_branch_reviewer)
+        review.application_review_start(application=submitted, clerk=other_branch_reviewer)
     assert refused.value.code == "not_clerk"
 
 
 def test_a_staff_user_without_the_review_permission_cannot_review(submitted, branch_clerk):
     with pytest.raises(ApplicationError) as refused:
-        services.application_review_start(application=submitted, clerk=branch_clerk)
+        review.application_review_start(application=submitted, clerk=branch_clerk)
     assert refused.value.code == "not_clerk"
 
 
 def test_another_contractor_cannot_edit_or_submit(draft, user_b):
     with pytest.raises(ApplicationError) as edit:
-        services.application_save_draft(application=draft, user=user_b, values={"work_name": "乗っ取り"})
+        drafts.application_save_draft(application=draft, user=user_b, values={"work_name": "乗っ取り"})
     with pytest.raises(ApplicationError) as submit:
-        services.application_submit(application=draft, submitted_by=user_b)
+        drafts.application_submit(application=draft, submitted_by=user_b)
     assert edit.value.code == submit.value.code == "not_owner"
 
 
 def test_a_failure_while_issuing_leaves_nothing_half_done(submitted, reviewer, user_a):
     # given a paid application whose construction already ended before the issue day
     _to_awaiting_fee(submitted, reviewer)
-    services.application_fee_record(
+    review.application_fee_record(
         application=submitted, clerk=reviewer, amount=23_800, paid_on=dt.date(2026, 7, 1)
     )
     Application.objects.filter(pk=submitted.pk).update(construction_end=dt.date(2026, 6, 25))
     # when
     with pytest.raises(ApplicationError.__mro__[1]):
-        services.application_issue(application=submitted, clerk=reviewer)
+        review.application_issue(application=submitted, clerk=reviewer)
     # then no number, certificate or key was kept, and the application still waits
     submitted.refresh_from_db()
     assert submitted.state == State.AWAITING_FEE
@@ -236,18 +236,18 @@ def test_a_failure_while_issuing_leaves_nothing_half_done(submitted, reviewer, u
 
 def test_only_an_unsubmitted_draft_can_be_discarded(draft, user_a, submitted):
     with pytest.raises(ApplicationError):
-        services.application_discard(application=submitted, user=user_a)
-    fresh = services.application_create(user=user_a, kind="advance")
-    services.application_discard(application=fresh, user=user_a)
+        drafts.application_discard(application=submitted, user=user_a)
+    fresh = drafts.application_create(user=user_a, kind="advance")
+    drafts.application_discard(application=fresh, user=user_a)
     assert not Application.objects.filter(pk=fresh.pk).exists()
 
 
 def _issue(application, reviewer):
     _to_awaiting_fee(application, reviewer)
-    services.application_fee_record(
+    review.application_fee_record(
         application=application, clerk=reviewer, amount=application.fee_amount, paid_on=dt.date(2026, 7, 1)
     )
-    return services.application_issue(application=application, clerk=reviewer)
+    return review.application_issue(application=application, clerk=reviewer)
 
 
 def test_an_interim_advance_and_a_rider_are_issued_on_their_advance(user_a, orderer, tokyo_branch, reviewer):
@@ -280,7 +280,7 @@ def test_an_interim_advance_and_a_rider_are_issued_on_their_advance(user_a, orde
         guarantee_amount=10_000_000,
     )
     for draft in (interim, rider):
-        application = services.application_submit(application=draft, submitted_by=user_a)
+        application = drafts.application_submit(application=draft, submitted_by=user_a)
         issued = _issue(application, reviewer)
         assert issued.guarantee.parent == advance
         assert issued.guarantee.number[3:5] == {"interim_advance": "01", "contract": "02"}[application.kind]

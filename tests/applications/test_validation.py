@@ -7,10 +7,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from applications import rules, services
+from applications import rules
 from applications.errors import ApplicationError
 from applications.models import Application, ApplicationDocument
 from applications.rules import interim_midpoint
+from applications.services import drafts
 from guarantees.models import GuaranteeKind
 from tests.factories import issue_guarantee
 
@@ -23,7 +24,7 @@ def _codes(application):
 
 def _refused_with(application, user, code):
     with pytest.raises(ApplicationError) as refused:
-        services.application_submit(application=application, submitted_by=user)
+        drafts.application_submit(application=application, submitted_by=user)
     application.refresh_from_db()
     assert application.state == Application.State.DRAFT
     assert application.fee_amount is None
@@ -32,7 +33,7 @@ def _refused_with(application, user, code):
 
 
 def test_an_empty_draft_lists_every_missing_item_in_japanese(user_a):
-    application = services.application_create(user=user_a, kind=GuaranteeKind.ADVANCE)
+    application = drafts.application_create(user=user_a, kind=GuaranteeKind.ADVANCE)
     problems = rules.submission_problems(application, today=dt.date(2026, 7, 1))
     codes = {problem.code for problem in problems}
     assert {
@@ -67,14 +68,14 @@ def test_a_multi_year_work_uses_the_target_amount_and_needs_it(user_a, orderer, 
         guarantee_amount=10_000_000,
     )
     _refused_with(application, user_a, "target_required")
-    application = services.application_save_draft(
+    application = drafts.application_save_draft(
         application=application, user=user_a, values={"contract_amount_target": 20_000_000}
     )
     assert "advance_too_large" in _codes(application)  # 10,000,000 > 4/10 of 20,000,000
-    services.application_save_draft(
+    drafts.application_save_draft(
         application=application, user=user_a, values={"guarantee_amount": 8_000_000}
     )
-    submitted = services.application_submit(application=application, submitted_by=user_a)
+    submitted = drafts.application_submit(application=application, submitted_by=user_a)
     assert (submitted.contract_amount_total, submitted.contract_amount_target) == (100_000_000, 20_000_000)
 
 
@@ -112,7 +113,7 @@ def test_dates_and_details_are_checked(user_a, orderer, tokyo_branch, overrides,
 
 def test_a_construction_period_that_ends_before_it_starts_is_refused_even_in_a_draft(draft, user_a):
     with pytest.raises(ApplicationError) as refused:
-        services.application_save_draft(
+        drafts.application_save_draft(
             application=draft, user=user_a, values={"construction_end": dt.date(2026, 6, 20)}
         )
     assert refused.value.code == "end_before_start"
@@ -153,7 +154,7 @@ def test_a_contract_rider_may_go_together_with_the_advance_application(user_a, o
         parent_application=advance,
     )
     # when / then the rider needs no account and is accepted
-    submitted = services.application_submit(application=rider, submitted_by=user_a)
+    submitted = drafts.application_submit(application=rider, submitted_by=user_a)
     assert submitted.state == Application.State.SUBMITTED
     assert submitted.fee_amount == 3_000  # 10,000,000 × 0.03%, no e-Net discount on riders
 
@@ -191,7 +192,7 @@ def test_an_interim_advance_after_half_the_period_with_half_the_work_done_is_acc
     user_a, orderer, tokyo_branch
 ):
     application = _interim(user_a, orderer, tokyo_branch)
-    submitted = services.application_submit(application=application, submitted_by=user_a)
+    submitted = drafts.application_submit(application=application, submitted_by=user_a)
     assert submitted.fee_amount == 13_000  # 20,000,000 × 0.065%, flat
 
 
@@ -211,7 +212,7 @@ def test_an_interim_advance_needs_the_orderers_certification_and_its_advance(use
     application = _interim(user_a, orderer, tokyo_branch)
     application.documents.all().delete()
     _refused_with(application, user_a, "certification_document_required")
-    application = services.application_save_draft(
+    application = drafts.application_save_draft(
         application=application, user=user_a, values={"parent_guarantee": None}
     )
     _refused_with(application, user_a, "interim_needs_advance")
@@ -242,11 +243,11 @@ def test_required_documents_follow_the_kind(user_a):
 
 def test_an_upload_replaced_after_return_is_what_the_clerk_sees(user_a, orderer, tokyo_branch):
     application = make_draft(user_a, orderer, tokyo_branch, upload=False)
-    document = services.application_document_add(
+    document = drafts.application_document_add(
         application=application, user=user_a, doc_type="contract", upload=pdf("old.pdf")
     )
-    services.application_document_remove(document=document, user=user_a)
-    services.application_document_add(
+    drafts.application_document_remove(document=document, user=user_a)
+    drafts.application_document_add(
         application=application, user=user_a, doc_type="contract", upload=pdf("new.pdf")
     )
     assert list(application.documents.values_list("original_name", flat=True)) == ["new.pdf"]

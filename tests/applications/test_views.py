@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from applications.models import Application, FeeRate
+from applications.services import drafts
 from authkeys.selectors import guarantee_matching_key
 from authkeys.services import authkey_reveal
 from certificates.models import Certificate
@@ -391,11 +392,10 @@ def test_a_blank_orderer_search_lists_the_orderers_and_a_term_narrows_them(clien
 def test_the_review_queue_does_not_grow_in_queries_with_rows(
     client, user_a, orderer, tokyo_branch, reviewer, django_assert_num_queries
 ):
-    from applications import services
 
     def submit_one():
         application = make_draft(user_a, orderer, tokyo_branch)
-        services.application_submit(application=application, submitted_by=user_a)
+        drafts.application_submit(application=application, submitted_by=user_a)
 
     submit_one()
     _login(client, reviewer)

@@ -7,8 +7,8 @@ import datetime as dt
 
 from django.urls import reverse
 
-from applications import services
 from applications.models import Application
+from applications.services import drafts, review
 
 from .conftest import make_draft
 
@@ -81,7 +81,7 @@ def test_the_amounts_step_refuses_a_missing_amount_and_the_kind_step_a_missing_o
     amounts = client.post(_step(application, "amounts"), {"contract_amount_total": "100,000,000"})
     assert amounts.status_code == 200
     assert "保証金額を入力してください。" in amounts.content.decode()
-    blank = services.application_create(user=user_a, kind="advance")
+    blank = drafts.application_create(user=user_a, kind="advance")
     kind = client.post(_step(blank, "kind"), {"branch": tokyo_branch.pk})
     assert kind.status_code == 200
     assert "発注者を選んでください。" in kind.content.decode()
@@ -106,12 +106,12 @@ def test_after_the_fee_is_recorded_the_state_and_history_say_it_waits_for_issue_
     client, submitted, user_a, reviewer
 ):
     # given an approved application whose fee the clerk records
-    services.application_review_start(application=submitted, clerk=reviewer)
-    services.application_approve(application=submitted, clerk=reviewer)
+    review.application_review_start(application=submitted, clerk=reviewer)
+    review.application_approve(application=submitted, clerk=reviewer)
     client.force_login(user_a)
     before = client.get(reverse("applications:detail", args=[submitted.pk])).content.decode()
     assert "保証料入金待ち" in before
-    services.application_fee_record(
+    review.application_fee_record(
         application=submitted, clerk=reviewer, amount=23_800, paid_on=dt.date(2026, 7, 1)
     )
     # when the contractor looks at the application

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from applications import audit_actions as application_actions
+from advances import audit_actions as advance_actions
 from authkeys import audit_actions as authkey_actions
 from certificates import audit_actions as certificate_actions
 from guarantees import audit
@@ -48,7 +48,7 @@ STORED = {
         "subscription.confirmed": "変更通知の登録",
         "subscription.cancelled": "変更通知の停止",
     },
-    "applications": {
+    "advances": {
         "use_plan.saved": "使途内訳明細書の作成",
         "use_plan.amended": "使途内訳明細書の変更",
         "withdrawal.requested": "払出依頼書の作成",
@@ -59,7 +59,7 @@ MODULES = {
     "certificates": certificate_actions,
     "authkeys": authkey_actions,
     "notifications": notification_actions,
-    "applications": application_actions,
+    "advances": advance_actions,
 }
 
 _PROBE = """

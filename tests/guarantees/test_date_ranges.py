@@ -13,11 +13,12 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.urls import reverse
 
+from advances import forms as advance_forms
+from advances import services as advance_services
+from advances.models import WithdrawalRequest
+from advances.services import UseRowInput
 from applications import forms as application_forms
-from applications import services
-from applications.admin import QuoteForm
-from applications.models import WithdrawalRequest
-from applications.services import UseRowInput
+from applications.admin.rates import QuoteForm
 from certificates.forms import GuaranteeChangeForm
 from guarantees.admin import EndGuaranteeForm
 from guarantees.fields import EARLIEST_DATE, BusinessDateField, latest_date, validate_business_date
@@ -71,7 +72,7 @@ def test_the_applications_four_dates_refuse_a_slip(name, typed):
 @pytest.mark.parametrize(
     ("form", "name"),
     [
-        (lambda data: application_forms.WithdrawalForm(data), "requested_on"),
+        (lambda data: advance_forms.WithdrawalForm(data), "requested_on"),
         (lambda data: application_forms.FeePaymentForm(dict(data, amount="1000")), "paid_on"),
         (lambda data: QuoteForm(dict(data, kind="advance", orderer_kind="municipal", amount="1000")), "on"),
         (lambda data: EndGuaranteeForm(dict(data, reason="完成")), "on"),
@@ -110,7 +111,7 @@ def test_admin_forms_of_guarantees_use_the_range_for_every_date(model, head_offi
 
 def _advance_with_plan(user):
     advance = issue_guarantee(contractor=user.contractor, concluded_on=dt.date(2026, 6, 1))
-    services.use_plan_save(
+    advance_services.use_plan_save(
         guarantee=advance,
         user=user,
         rows=[UseRowInput(category="labour", advance_use=40_000_000, payout_method="transfer")],
@@ -131,7 +132,7 @@ def test_a_withdrawal_dated_1800_is_refused_on_the_page_and_nothing_is_stored(cl
         "lines-0-payee": "山田工業",
         "lines-0-amount": "1,000,000",
     }
-    response = client.post(reverse("applications:withdrawals", args=[advance.number]), data)
+    response = client.post(reverse("advances:withdrawals", args=[advance.number]), data)
     assert response.status_code in {200, 400}
     assert RANGE_MESSAGE in response.content.decode()
     assert not WithdrawalRequest.objects.exists()
@@ -147,16 +148,16 @@ def test_wareki_of_a_date_before_the_eras_prints_the_western_year_instead_of_fai
 def test_the_pdf_of_a_withdrawal_stored_with_an_out_of_era_date_still_downloads(client, user_a):
     # given a 払出依頼書 stored before the range existed, dated 1800-01-01
     advance = _advance_with_plan(user_a)
-    withdrawal = services.withdrawal_request_create(
+    withdrawal = advance_services.withdrawal_request_create(
         guarantee=advance,
         user=user_a,
         requested_on=dt.date(1800, 1, 1),
-        lines=[services.WithdrawalLineInput(category="labour", payee="山田工業", amount=1_000_000)],
+        lines=[advance_services.WithdrawalLineInput(category="labour", payee="山田工業", amount=1_000_000)],
     )
     client.force_login(user_a)
 
     # when the contractor downloads its PDF
-    response = client.get(reverse("applications:withdrawal_pdf", args=[advance.number, withdrawal.sequence]))
+    response = client.get(reverse("advances:withdrawal_pdf", args=[advance.number, withdrawal.sequence]))
 
     # then it is a PDF, not the error page
     assert response.status_code == 200

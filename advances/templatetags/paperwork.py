@@ -14,7 +14,7 @@ from .. import selectors
 register = template.Library()
 
 
-@register.inclusion_tag("applications/_plan_warning.html")
+@register.inclusion_tag("advances/_plan_warning.html")
 def use_plan_warning(guarantee: Guarantee) -> dict[str, Any]:
     """The warning of a 使途内訳明細書 that plans more than the advance (nothing when it fits)."""
     return {"guarantee": guarantee, "plan_warning": selectors.use_plan_warning(guarantee=guarantee)}

@@ -1,4 +1,4 @@
-"""The audit trail's actions of an advance's paperwork: 使途内訳明細書 and 払出依頼書
+"""The audit trail's actions of the advance's paperwork: 使途内訳明細書 and 払出依頼書
 (``guarantees.audit``)."""
 
 from django.utils.translation import gettext_lazy as _

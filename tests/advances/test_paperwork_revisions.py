@@ -10,15 +10,15 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from applications import selectors, services
-from applications.audit_actions import USE_PLAN_AMENDED, USE_PLAN_SAVED, WITHDRAWAL_REQUESTED
-from applications.errors import ApplicationError
-from applications.models import AdvanceUsePlan, AdvanceUsePlanRevision, AdvanceUseRow, WithdrawalRequest
-from applications.services import UseRowInput, WithdrawalLineInput
+from advances import selectors, services
+from advances.audit_actions import USE_PLAN_AMENDED, USE_PLAN_SAVED, WITHDRAWAL_REQUESTED
+from advances.errors import AdvanceError
+from advances.models import AdvanceUsePlan, AdvanceUsePlanRevision, AdvanceUseRow, WithdrawalRequest
+from advances.services import UseRowInput, WithdrawalLineInput
+from applications.services import drafts, review
 from guarantees.models import AuditEvent
+from tests.applications.conftest import pdf
 from tests.factories import issue_guarantee
-
-from .conftest import pdf
 
 PAPERWORK_VIEW = [
     "view_advanceuseplan",
@@ -126,7 +126,7 @@ def test_every_paperwork_action_writes_its_audit_row(advance, user_a):
 
 def test_a_refused_plan_leaves_no_revision_and_no_audit_row(advance, user_a):
     services.use_plan_save(guarantee=advance, user=user_a, rows=_rows())
-    with pytest.raises(ApplicationError):
+    with pytest.raises(AdvanceError):
         services.use_plan_save(guarantee=advance, user=user_a, rows=_rows()[:1])
     assert AdvanceUsePlanRevision.objects.count() == 1
     assert AdvanceUsePlan.objects.get().revision == 1
@@ -137,7 +137,7 @@ def test_the_clerk_reads_every_revision_in_admin_and_cannot_change_them(client, 
     services.use_plan_save(guarantee=advance, user=user_a, rows=_rows())
     plan = services.use_plan_save(guarantee=advance, user=user_a, rows=_rows(labour_payee="山田工業"))
     client.force_login(_clerk_with_paperwork_view(reviewer))
-    url = reverse("admin:applications_advanceuseplan_change", args=[plan.pk])
+    url = reverse("admin:advances_advanceuseplan_change", args=[plan.pk])
 
     page = client.get(url).content.decode()
 
@@ -154,16 +154,16 @@ def test_the_clerk_reads_every_revision_in_admin_and_cannot_change_them(client, 
 
 
 def _decrease(user, reviewer, guarantee, amount):
-    application = services.application_create_change(user=user, guarantee=guarantee, purpose="change")
-    services.application_save_draft(
+    application = drafts.application_create_change(user=user, guarantee=guarantee, purpose="change")
+    drafts.application_save_draft(
         application=application,
         user=user,
         values={"change_type": "decrease", "guarantee_amount": amount, "reason": "設計変更による減額"},
     )
-    services.application_document_add(application=application, user=user, doc_type="contract", upload=pdf())
-    application = services.application_submit(application=application, submitted_by=user)
-    services.application_review_start(application=application, clerk=reviewer)
-    services.application_approve(application=application, clerk=reviewer)
+    drafts.application_document_add(application=application, user=user, doc_type="contract", upload=pdf())
+    application = drafts.application_submit(application=application, submitted_by=user)
+    review.application_review_start(application=application, clerk=reviewer)
+    review.application_approve(application=application, clerk=reviewer)
     guarantee.refresh_from_db()
 
 
@@ -192,18 +192,18 @@ def test_a_decrease_below_the_saved_plan_is_flagged_to_the_contractor_and_the_cl
     # then the contractor is told on the plan, the withdrawal and the certificate screens
     client.force_login(user_a)
     for url in (
-        reverse("applications:use_plan", args=[small_advance.number]),
-        reverse("applications:withdrawals", args=[small_advance.number]),
+        reverse("advances:use_plan", args=[small_advance.number]),
+        reverse("advances:withdrawals", args=[small_advance.number]),
         reverse("certificates:detail", args=[small_advance.number]),
     ):
         assert WARNING in client.get(url).content.decode(), url
     # and the clerk in the list and on the plan's page in admin
     plan = AdvanceUsePlan.objects.get(guarantee=small_advance)
     client.force_login(_clerk_with_paperwork_view(reviewer))
-    assert WARNING in client.get(reverse("admin:applications_advanceuseplan_changelist")).content.decode()
+    assert WARNING in client.get(reverse("admin:advances_advanceuseplan_changelist")).content.decode()
     assert (
         WARNING
-        in client.get(reverse("admin:applications_advanceuseplan_change", args=[plan.pk])).content.decode()
+        in client.get(reverse("admin:advances_advanceuseplan_change", args=[plan.pk])).content.decode()
     )
 
 
@@ -225,7 +225,7 @@ def test_no_withdrawal_goes_beyond_the_decreased_advance(small_advance, user_a, 
         lines=[WithdrawalLineInput(category="materials", payee="A社", amount=12_000_000)],
     )
     # then the labour the plan still allocates (8,000,000) is refused beyond the 4,000,000 left
-    with pytest.raises(ApplicationError) as refused:
+    with pytest.raises(AdvanceError) as refused:
         services.withdrawal_request_create(
             guarantee=small_advance,
             user=user_a,
@@ -261,7 +261,7 @@ def test_the_plan_list_in_admin_takes_the_same_queries_for_more_plans(
         services.use_plan_save(guarantee=guarantee, user=user_a, rows=_rows())
 
     client.force_login(_clerk_with_paperwork_view(reviewer))
-    url = reverse("admin:applications_advanceuseplan_changelist")
+    url = reverse("admin:advances_advanceuseplan_changelist")
     add_plan()
     client.get(url)
     from django.db import connection
@@ -284,7 +284,7 @@ def test_a_reopened_plan_shows_amounts_with_separators_and_undecided_items_as_bl
     services.use_plan_save(guarantee=advance, user=user_a, rows=_rows())
     client.force_login(user_a)
 
-    page = client.get(reverse("applications:use_plan", args=[advance.number])).content.decode()
+    page = client.get(reverse("advances:use_plan", args=[advance.number])).content.decode()
 
     inputs = dict(re.findall(r'<input[^>]*name="rows-1-(\w+)"([^>]*)>', page))
     assert 'value="15,000,000"' in inputs["advance_use"]
@@ -301,7 +301,7 @@ def test_a_reopened_plan_shows_amounts_with_separators_and_undecided_items_as_bl
 
 def test_an_unknown_payee_is_named_as_typed_not_as_the_plan_names_it(advance, user_a):
     services.use_plan_save(guarantee=advance, user=user_a, rows=_rows())
-    with pytest.raises(ApplicationError) as refused:
+    with pytest.raises(AdvanceError) as refused:
         services.withdrawal_request_create(
             guarantee=advance,
             user=user_a,

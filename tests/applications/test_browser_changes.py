@@ -1,6 +1,5 @@
 """In Debian's chromium: a 減額 corrected before it is submitted and approved as shown; 「発注者へ提出」
-on the key screen of a guarantee issued through e-Net; the 使途内訳明細書 re-opened, saved unchanged,
-and flagged after a 減額. Screenshots go to test-artifacts/applications/."""
+on the key screen of a guarantee issued through e-Net. Screenshots go to test-artifacts/applications/."""
 # mypy: disable-error-code="union-attr"
 
 from __future__ import annotations
@@ -10,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from applications import services
-from applications.models import AdvanceUsePlan, Application
-from applications.services import UseRowInput
-from guarantees.models import Guarantee
+from applications.models import Application
+from applications.services import drafts, review
 from notifications.models import KeySubmission
+from tests.browser.login import page_as
 from tests.factories import DepartmentFactory, issue_guarantee
 
 from .conftest import PDF_BYTES, REVIEW_PERMS, _staff
@@ -22,32 +20,6 @@ from .conftest import PDF_BYTES, REVIEW_PERMS, _staff
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "applications"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _page_as(browser, live_server, user):
-    """A browser page logged in as ``user`` (the session cookie of a test client login)."""
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="ja-JP",
-        timezone_id="Asia/Tokyo",
-        viewport={"width": 1280, "height": 900},
-    )
-    context.set_default_timeout(10_000)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context, context.new_page()
 
 
 def _shot(page, name: str) -> None:
@@ -65,11 +37,11 @@ def test_a_decrease_is_corrected_before_submission_and_the_clerk_approves_what_w
     issued = issue_guarantee(
         contractor=user_a.contractor, orderer=orderer, branch=tokyo_branch, concluded_on=dt.date(2026, 6, 1)
     )
-    application = services.application_create_change(user=user_a, guarantee=issued, purpose="change")
+    application = drafts.application_create_change(user=user_a, guarantee=issued, purpose="change")
     reviewer = _staff("reviewer", tokyo_branch, REVIEW_PERMS)
     contract = tmp_path / "変更契約書.pdf"
     contract.write_bytes(PDF_BYTES)
-    contractor, page = _page_as(browser, live_server, user_a)
+    contractor, page = page_as(browser, live_server, user_a)
     try:
         # the change form starts from the guarantee as it is
         page.goto(f"/applications/{application.pk}/step/change/")
@@ -110,8 +82,8 @@ def test_a_decrease_is_corrected_before_submission_and_the_clerk_approves_what_w
     finally:
         contractor.close()
 
-    services.application_review_start(application=application, clerk=reviewer)
-    clerk, admin = _page_as(browser, live_server, reviewer)
+    review.application_review_start(application=application, clerk=reviewer)
+    clerk, admin = page_as(browser, live_server, reviewer)
     try:
         # the clerk's approval page shows the same before → after
         admin.goto(f"/admin/applications/application/{application.pk}/approve/")
@@ -142,7 +114,7 @@ def test_the_first_press_of_submit_on_the_key_screen_of_an_e_net_guarantee_works
         contractor=user_a.contractor, orderer=orderer, branch=tokyo_branch, concluded_on=dt.date(2026, 6, 1)
     )
     assert guarantee.orderer_department_id is None
-    context, page = _page_as(browser, live_server, user_a)
+    context, page = page_as(browser, live_server, user_a)
     try:
         page.goto(f"/keys/{guarantee.number}/")
         page.click("button:has-text('表示')")
@@ -167,7 +139,7 @@ def test_with_several_departments_the_first_press_opens_the_choice_and_the_key_g
     guarantee = issue_guarantee(
         contractor=user_a.contractor, orderer=orderer, branch=tokyo_branch, concluded_on=dt.date(2026, 6, 1)
     )
-    context, page = _page_as(browser, live_server, user_a)
+    context, page = page_as(browser, live_server, user_a)
     try:
         page.goto(f"/keys/{guarantee.number}/")
         page.click("button:has-text('表示')")
@@ -185,73 +157,3 @@ def test_with_several_departments_the_first_press_opens_the_choice_and_the_key_g
     finally:
         context.close()
     assert KeySubmission.objects.get(guarantee=guarantee).to == "keiyaku@city.example.lg.jp"
-
-
-def test_the_plan_reopens_as_saved_saves_unchanged_and_is_flagged_after_a_decrease(
-    live_server, browser, user_a, orderer, tokyo_branch
-):
-    from playwright.sync_api import expect
-
-    # given a 20,000,000 yen advance and its plan, the labour row's payee and schedule left 未定
-    advance = issue_guarantee(
-        contractor=user_a.contractor,
-        orderer=orderer,
-        branch=tokyo_branch,
-        concluded_on=dt.date(2026, 6, 1),
-        contract_amount_total=50_000_000,
-        contract_amount_target=50_000_000,
-        guarantee_amount=20_000_000,
-    )
-    services.use_plan_save(
-        guarantee=advance,
-        user=user_a,
-        rows=[
-            UseRowInput(
-                category="materials",
-                advance_use=12_000_000,
-                total_required=30_000_000,
-                payout_method="transfer",
-                payee="A社",
-            ),
-            UseRowInput(category="labour", advance_use=8_000_000, payout_method="cash"),
-        ],
-    )
-    context, page = _page_as(browser, live_server, user_a)
-    try:
-        # when the contractor re-opens the plan
-        page.goto(f"/applications/advances/{advance.number}/plan/")
-        # then amounts read with separators and 未定 items are blank inputs marked 未定
-        expect(page.locator("input[name=rows-0-advance_use]")).to_have_value("12,000,000")
-        expect(page.locator("input[name=rows-0-total_required]")).to_have_value("30,000,000")
-        expect(page.locator("input[name=rows-1-advance_use]")).to_have_value("8,000,000")
-        for name in ("quantity", "total_required", "payout_schedule", "payee"):
-            field = page.locator(f"input[name=rows-1-{name}]")
-            expect(field).to_have_value("")
-            expect(field).to_have_attribute("placeholder", "未定")
-        _shot(page, "30-plan-reopened")
-
-        # when they save it unchanged, then it is accepted as revision 2 with the same figures
-        page.click("button:has-text('保存する')")
-        expect(page.locator("h1")).to_contain_text("第2版")
-        plan = AdvanceUsePlan.objects.get(guarantee=advance)
-        assert plan.revision == 2
-        assert [(row.advance_use, row.total_required, row.payee) for row in plan.rows.all()] == [
-            (12_000_000, 30_000_000, "A社"),
-            (8_000_000, None, "未定"),
-        ]
-
-        # when the advance is decreased to 16,000,000 yen
-        Guarantee.objects.filter(pk=advance.pk).update(guarantee_amount=16_000_000)
-        # then the plan, the withdrawal and the certificate screens flag the plan
-        for path in (
-            f"/applications/advances/{advance.number}/plan/",
-            f"/applications/advances/{advance.number}/withdrawals/",
-            f"/certificates/{advance.number}/",
-        ):
-            page.goto(path)
-            expect(page.locator(".use-plan-excess")).to_contain_text(
-                "使途内訳明細書の前払金使用金額の合計（20,000,000円）が前払金額（16,000,000円）を4,000,000円超えています。"
-            )
-        _shot(page, "31-certificate-plan-over-advance")
-    finally:
-        context.close()
