@@ -11,8 +11,9 @@ signature. One entry point per document:
 Rendering never reaches the network: ``ProjectFetcher`` serves the project's static files and
 ``data:`` URLs and refuses everything else. Templates are Django templates with autoescaping, so
 every value from the database is escaped. The font is the shipped IPAex Mincho (static/fonts/), so a
-PDF looks the same on every machine. One ``FontConfiguration``, one fetcher and one stylesheet are
-reused per process (docs/pdf.md has the figures).
+PDF looks the same on every machine. One ``FontConfiguration``, one fetcher and the two compiled
+stylesheets (the certificate's, the other documents') are reused per process (docs/pdf.md has the
+figures).
 
 WeasyPrint, pyHanko and qrcode are imported where a PDF is made, not when this module is: the URLs
 import the PDF views, so a module-level import would cost every ``manage.py`` command and worker
@@ -37,7 +38,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from guarantees.models import Guarantee, GuaranteeKind
 from guarantees.status import certificate_status, version_note
@@ -50,12 +51,34 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: Bump when templates/pdf/certificate.html or static/pdf/documents.css change what a certificate
-#: looks like: the next request renders a new stored document; the earlier ones are kept.
-TEMPLATE_VERSION = "2026.11-1"
+#: The version of what a stored certificate PDF is rendered from (``CERTIFICATE_SOURCES``). Bump it
+#: when any of them changes: the next request renders a new stored document; the earlier ones are
+#: kept. tests/pdf/test_template_version.py holds each version's fingerprint of the sources.
+TEMPLATE_VERSION = "2026.12-1"
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 STYLESHEET = STATIC_DIR / "pdf" / "documents.css"
+CERTIFICATE_STYLESHEET = STATIC_DIR / "pdf" / "certificate.css"
+
+#: Every file a certificate PDF is made of, relative to the project: the PDF's frame, the body it
+#: shares with the certificate screens, its stylesheet and the font.
+CERTIFICATE_SOURCES = (
+    "templates/pdf/base.html",
+    "templates/pdf/certificate.html",
+    "templates/certificates/_certificate.html",
+    "static/pdf/certificate.css",
+    "static/fonts/ipaexm.ttf",
+)
+
+
+def certificate_sources_fingerprint() -> str:
+    """sha256 over ``CERTIFICATE_SOURCES`` (names and contents): what ``TEMPLATE_VERSION`` pins."""
+    digest = hashlib.sha256()
+    for name in CERTIFICATE_SOURCES:
+        data = (Path(settings.BASE_DIR) / name).read_bytes()
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
 
 
 @functools.cache
@@ -99,7 +122,8 @@ def __getattr__(name: str) -> Any:
 class _Renderer:
     font_config: FontConfiguration
     fetcher: Any  # ProjectFetcher
-    stylesheet: CSS
+    stylesheet: CSS  # documents.css: every document but the certificate
+    certificate_stylesheet: CSS  # certificate.css
     base_url: str
 
 
@@ -110,10 +134,17 @@ def _renderer() -> _Renderer:
 
     font_config = FontConfiguration()
     fetcher = _fetch_classes()[1](STATIC_DIR)
-    stylesheet = CSS(
-        filename=str(STYLESHEET), font_config=font_config, url_fetcher=fetcher, base_url=STYLESHEET.as_uri()
+
+    def compiled(path: Path) -> CSS:
+        return CSS(filename=str(path), font_config=font_config, url_fetcher=fetcher, base_url=path.as_uri())
+
+    return _Renderer(
+        font_config,
+        fetcher,
+        compiled(STYLESHEET),
+        compiled(CERTIFICATE_STYLESHEET),
+        base_url=STATIC_DIR.as_uri() + "/",
     )
-    return _Renderer(font_config, fetcher, stylesheet, base_url=STATIC_DIR.as_uri() + "/")
 
 
 def warm_up() -> None:
@@ -125,8 +156,11 @@ def warm_up() -> None:
     signing.signing_certificate()
 
 
-def render_pdf(template_name: str, context: dict[str, Any], *, reason: str) -> bytes:
-    """Render a template of templates/pdf/ to PDF and sign it. The one place WeasyPrint is called."""
+def render_pdf(
+    template_name: str, context: dict[str, Any], *, reason: str, stylesheet: CSS | None = None
+) -> bytes:
+    """Render a template of templates/pdf/ to PDF and sign it. The one place WeasyPrint is called.
+    ``stylesheet`` defaults to documents.css."""
     from weasyprint import HTML
 
     from . import signing
@@ -134,7 +168,9 @@ def render_pdf(template_name: str, context: dict[str, Any], *, reason: str) -> b
     renderer = _renderer()
     html = render_to_string(template_name, context)
     document = HTML(string=html, base_url=renderer.base_url, url_fetcher=renderer.fetcher)
-    pdf = document.write_pdf(stylesheets=[renderer.stylesheet], font_config=renderer.font_config)
+    pdf = document.write_pdf(
+        stylesheets=[stylesheet or renderer.stylesheet], font_config=renderer.font_config
+    )
     assert pdf is not None  # noqa: S101 - write_pdf without a target returns the bytes
     return signing.sign_pdf(pdf, reason=reason, location=settings.PDF_SIGNING_LOCATION)
 
@@ -143,12 +179,19 @@ def render_pdf(template_name: str, context: dict[str, Any], *, reason: str) -> b
 
 
 def certificate_pdf(*, certificate: Certificate) -> bytes:
-    """Render one certificate version (not stored: ``certificate_document`` stores it)."""
-    return render_pdf(
-        "pdf/certificate.html",
-        {"certificate": certificate, "document_title": f"{certificate.title} {certificate.contract_number}"},
-        reason=f"{certificate.title} 第{certificate.version}版",
-    )
+    """Render one certificate version (not stored: ``certificate_document`` stores it). Always in
+    Japanese, whatever the language of the request that happens to render it first: the stored
+    document is the same for everyone."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_pdf(
+            "pdf/certificate.html",
+            {
+                "certificate": certificate,
+                "document_title": f"{certificate.title} {certificate.contract_number}",
+            },
+            reason=f"{certificate.title} 第{certificate.version}版",
+            stylesheet=_renderer().certificate_stylesheet,
+        )
 
 
 def _stored_name(certificate: Certificate, digest: str) -> str:
@@ -217,15 +260,23 @@ def certificate_document(*, certificate: Certificate) -> CertificateDocument:
 
 def restore_lost_document(*, document: CertificateDocument) -> CertificateDocument:
     """Render again a stored certificate PDF whose file has disappeared (lost media, a restore
-    without the media backup). The certificate version is immutable, so the new file says the same;
-    its signature time and so its sha256 differ, which the row records. A file that exists but does
-    not match its sha256 is never replaced here: that is tampering, for people to look at."""
+    without the media backup). The certificate version is immutable and the document is of the
+    current template, so the new file says the same; its signature time and so its sha256 differ,
+    which the row records. A document of an earlier template is never rendered again (today's
+    template would print it differently), and a file that exists but does not match its sha256 is
+    never replaced here: that is tampering, for people to look at."""
     with transaction.atomic():
         locked = (
             CertificateDocument.objects.select_for_update().select_related("certificate").get(pk=document.pk)
         )
         if default_storage.exists(str(locked.file.name)):
             return locked  # another request restored it meanwhile
+        if locked.template_version != TEMPLATE_VERSION:
+            # Today's template would print something else than the document that was stored.
+            raise DocumentIntegrityError(
+                f"The stored PDF {locked.file.name} of template {locked.template_version} is missing; "
+                "it cannot be rendered again as it was."
+            )
         pdf = certificate_pdf(certificate=locked.certificate)
         digest = hashlib.sha256(pdf).hexdigest()
         lost = str(locked.file.name)
@@ -268,14 +319,32 @@ def verify_url(*, contract_number: str, key: str) -> str:
 
 
 def qr_data_url(text: str) -> str:
-    """A QR code of ``text`` as an SVG ``data:`` URL (vector, so it prints sharp)."""
+    """A QR code of ``text`` as an SVG ``data:`` URL (vector, so it prints sharp): one path of the dark
+    modules, a rectangle per horizontal run of them, one unit (1 mm) a module, the quiet zone two
+    modules wide. (qrcode's own SVG path draws every module as its own square, which WeasyPrint then
+    parses and draws point by point: most of the key notice's drawing time.)"""
     import qrcode
-    import qrcode.image.svg
 
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
     code.add_data(text)
-    image = code.make_image(image_factory=qrcode.image.svg.SvgPathImage)
-    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
+    matrix = code.get_matrix()  # with the quiet zone
+    size = len(matrix)
+    runs = []
+    for y, row in enumerate(matrix):
+        x = 0
+        while x < size:
+            if not row[x]:
+                x += 1
+                continue
+            start = x
+            while x < size and row[x]:
+                x += 1
+            runs.append(f"M{start},{y}H{x}V{y + 1}H{start}z")
+    svg = (
+        f'<svg width="{size}mm" height="{size}mm" version="1.1" viewBox="0 0 {size} {size}" '
+        f'xmlns="http://www.w3.org/2000/svg"><path d="{"".join(runs)}" fill="#000000" stroke="none"/></svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
 def authkey_notice_pdf(*, guarantee: Guarantee, key: str, printed_at: dt.datetime | None = None) -> bytes:

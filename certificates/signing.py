@@ -23,6 +23,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -94,6 +95,133 @@ class _LoadedKeySigner(signers.SimpleSigner):
         if mechanism == "ecdsa" and isinstance(key, ec.EllipticCurvePrivateKey):
             return key.sign(data, ec.ECDSA(get_pyca_cryptography_hash(digest_algorithm)))
         return super().sign_raw(data, digest_algorithm)
+
+    async def async_sign(
+        self,
+        data_digest: bytes,
+        digest_algorithm: str,
+        dry_run: bool = False,
+        use_pades: bool = False,
+        timestamper: Any = None,
+        signed_attr_settings: Any = None,
+        is_pdf_sig: bool = True,
+        encap_content_info: Any = None,
+    ) -> cms.ContentInfo:
+        """The CMS container of one signature. pyHanko builds it in asn1crypto, which re-encodes the
+        signed attributes and the certificates each time (most of the signature's cost). Every
+        signature of this signer is the same container but for the document digest and the
+        signature value, so the first one pyHanko builds is kept as a template and later ones are
+        that template with those two byte strings replaced (``_CmsTemplate``)."""
+        plain = (
+            not dry_run
+            and timestamper is None
+            and encap_content_info is None
+            and is_pdf_sig
+            and _settings_key(signed_attr_settings) is not None
+        )
+        key = (digest_algorithm, use_pades, _settings_key(signed_attr_settings))
+        template = self._templates.get(key) if plain else None
+        if template is not None:
+            return template.sign(data_digest, self)
+        content_info = await super().async_sign(
+            data_digest,
+            digest_algorithm,
+            dry_run=dry_run,
+            use_pades=use_pades,
+            timestamper=timestamper,
+            signed_attr_settings=signed_attr_settings,
+            is_pdf_sig=is_pdf_sig,
+            encap_content_info=encap_content_info,
+        )
+        if plain:
+            template = _CmsTemplate.of(content_info, data_digest, digest_algorithm)
+            if template is not None:
+                self._templates[key] = template
+        return content_info
+
+    @functools.cached_property
+    def _templates(self) -> dict[tuple[Any, ...], _CmsTemplate]:
+        return {}
+
+
+#: Signed attributes that are the same in every signature of one signer and one digest algorithm,
+#: besides the message digest itself. A container with any other (a signing time, a timestamp, an
+#: Adobe revocation attribute) is never used as a template.
+_CONSTANT_ATTRIBUTES = {
+    "content_type",
+    "message_digest",
+    "signing_certificate_v2",
+    "cms_algorithm_protection",
+}
+
+
+def _settings_key(settings_: Any) -> tuple[Any, ...] | None:
+    """What of pyHanko's signed-attribute settings can change the container; None when the settings
+    ask for attributes that vary per signature (then every container is built by pyHanko)."""
+    if settings_ is None:
+        return ()
+    if settings_.cades_signed_attrs is not None or settings_.adobe_revinfo_attr is not None:
+        return None
+    return ()
+
+
+@dataclass(frozen=True)
+class _CmsTemplate:
+    """A DER CMS container of this signer in which exactly one copy of the document digest and of
+    the signature value sit at fixed offsets. Valid only for signatures of a fixed length (RSA
+    PKCS#1 v1.5: the key's size), so that replacing them keeps every DER length."""
+
+    der: bytes
+    digest_at: int
+    digest_length: int
+    signed_attrs_at: int  # the [0] IMPLICIT SignedAttributes inside der
+    signed_attrs_length: int
+    signature_at: int
+    signature_length: int
+    digest_algorithm: str
+
+    @classmethod
+    def of(
+        cls, content_info: cms.ContentInfo, data_digest: bytes, digest_algorithm: str
+    ) -> _CmsTemplate | None:
+        signer_info = content_info["content"]["signer_infos"][0]
+        if signer_info["signature_algorithm"].signature_algo != "rsassa_pkcs1v15":
+            return None
+        attributes = signer_info["signed_attrs"]
+        if {attribute["type"].native for attribute in attributes} - _CONSTANT_ATTRIBUTES:
+            return None
+        der = content_info.dump()
+        signed_attrs = attributes.dump()
+        signature = signer_info["signature"].native
+        if der.count(data_digest) != 1 or der.count(signed_attrs) != 1 or der.count(signature) != 1:
+            return None
+        signed_attrs_at = der.index(signed_attrs)
+        digest_at = der.index(data_digest)
+        if not signed_attrs_at < digest_at < signed_attrs_at + len(signed_attrs):
+            return None
+        return cls(
+            der=der,
+            digest_at=digest_at,
+            digest_length=len(data_digest),
+            signed_attrs_at=signed_attrs_at,
+            signed_attrs_length=len(signed_attrs),
+            signature_at=der.index(signature),
+            signature_length=len(signature),
+            digest_algorithm=digest_algorithm,
+        )
+
+    def sign(self, data_digest: bytes, signer: _LoadedKeySigner) -> cms.ContentInfo:
+        if len(data_digest) != self.digest_length:
+            raise ValueError("The document digest does not fit the signature template.")
+        der = bytearray(self.der)
+        der[self.digest_at : self.digest_at + self.digest_length] = data_digest
+        signed_attrs = bytes(der[self.signed_attrs_at : self.signed_attrs_at + self.signed_attrs_length])
+        # What is signed is the DER of the attributes as a SET OF (RFC 5652 5.4), not the [0] tag.
+        signature = signer.sign_raw(b"\x31" + signed_attrs[1:], self.digest_algorithm)
+        if len(signature) != self.signature_length:
+            raise ValueError("The signature does not fit the signature template.")
+        der[self.signature_at : self.signature_at + self.signature_length] = signature
+        return cms.ContentInfo.load(bytes(der))
 
 
 @functools.cache

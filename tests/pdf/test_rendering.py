@@ -228,3 +228,24 @@ def test_the_receipt_of_an_older_version_of_a_cancelled_guarantee_says_so(issued
     text = pdf_text(pdf.verification_receipt_pdf(certificate=old, verified_at=dt.datetime.now(dt.UTC)))
     # then
     assert "状態 解約 ・ より新しい第2版があります" in text
+
+
+def test_the_qr_image_is_the_qr_code_of_the_link_module_for_module():
+    import base64
+
+    import qrcode
+
+    # given
+    url = pdf.verify_url(contract_number="1070000473", key="K5VL4+5QG_KJ")
+    # when: the rectangles of the image's path are read back into modules
+    svg = base64.b64decode(pdf.qr_data_url(url).removeprefix("data:image/svg+xml;base64,")).decode()
+    size = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))  # type: ignore[union-attr]
+    drawn = [[False] * size for _ in range(size)]
+    for start, y, end in re.findall(r"M(\d+),(\d+)H(\d+)V\d+H\d+z", svg):
+        for x in range(int(start), int(end)):
+            drawn[int(y)][x] = True
+    # then: exactly the dark modules of the QR code of the link, with its two-module quiet zone
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+    code.add_data(url)
+    assert drawn == code.get_matrix()
+    assert f'width="{size}mm"' in svg

@@ -142,3 +142,46 @@ def test_the_command_creates_a_pair_once_and_replaces_it_only_when_forced(tmp_pa
     assert first == second != third
     assert (tmp_path / signing.DEV_KEY_NAME).stat().st_mode & 0o077 == 0  # the key is private
     assert b"BEGIN CERTIFICATE" in (tmp_path / signing.DEV_CERT_NAME).read_bytes()
+
+
+def test_signatures_after_the_first_come_from_its_template_and_are_each_valid(issued, dev_root):
+    # given a signer that has made no signature yet
+    signing.reset_signer()
+    certificate = issued.certificates.get()
+    # when: two certificates are signed, the second from the first one's container
+    first = pdf.certificate_pdf(certificate=certificate)
+    assert len(signing._signer()._templates) == 1
+    second = pdf.authkey_notice_pdf(guarantee=issued, key="K5VL4+5QG_KJ")
+    # then: both signatures are valid, each over its own document
+    for data in (first, second):
+        embedded, status = _validate(data, dev_root)
+        assert status.bottom_line
+        assert status.coverage.name == "ENTIRE_FILE"
+        assert embedded.docmdp_level == MDPPerm.NO_CHANGES
+    first_cms = PdfFileReader(io.BytesIO(first), strict=False).embedded_signatures[0].signed_data
+    second_cms = PdfFileReader(io.BytesIO(second), strict=False).embedded_signatures[0].signed_data
+    first_info, second_info = first_cms["signer_infos"][0], second_cms["signer_infos"][0]
+    assert first_info["signature"].native != second_info["signature"].native
+    digests = [
+        {attribute["type"].native: attribute["values"].native for attribute in info["signed_attrs"]}
+        for info in (first_info, second_info)
+    ]
+    assert digests[0]["message_digest"] != digests[1]["message_digest"]
+    assert digests[0]["signing_certificate_v2"] == digests[1]["signing_certificate_v2"]
+
+
+def test_a_signature_with_a_signing_time_attribute_is_never_a_template(issued):
+    # given: what a CMS signature outside PAdES carries (a signingTime attribute, per signature)
+    import asyncio
+    import datetime as dt
+    import hashlib
+
+    from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+
+    signing.reset_signer()
+    signer = signing._signer()
+    attributes = PdfCMSSignedAttributes(signing_time=dt.datetime.now(dt.UTC))
+    # when
+    asyncio.run(signer.async_sign(hashlib.sha256(b"x").digest(), "sha256", signed_attr_settings=attributes))
+    # then
+    assert signer._templates == {}
