@@ -52,8 +52,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 #: The version of what a stored certificate PDF is rendered from (``CERTIFICATE_SOURCES``). Bump it
-#: when any of them changes: the next request renders a new stored document; the earlier ones are
-#: kept. tests/pdf/test_template_version.py holds each version's fingerprint of the sources.
+#: when any of them changes: certificates rendered from then on carry the new version; a certificate
+#: already stored keeps its document (the certificate as issued is never rendered again).
+#: tests/pdf/test_template_version.py holds each version's fingerprint of the sources.
 TEMPLATE_VERSION = "2026.12-1"
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
@@ -202,9 +203,13 @@ def _stored_name(certificate: Certificate, digest: str) -> str:
 
 
 def stored_certificate_document(*, certificate: Certificate) -> CertificateDocument | None:
-    return CertificateDocument.objects.filter(
-        certificate=certificate, kind=CertificateDocument.Kind.CERTIFICATE, template_version=TEMPLATE_VERSION
-    ).first()
+    """The document first stored for ``certificate``, whatever template it was rendered from: the
+    certificate as issued, never rendered again under a later template."""
+    return (
+        CertificateDocument.objects.filter(certificate=certificate, kind=CertificateDocument.Kind.CERTIFICATE)
+        .order_by("created_at", "id")
+        .first()
+    )
 
 
 def stored_certificate_document_where(**certificate_lookups: Any) -> CertificateDocument | None:
@@ -213,13 +218,14 @@ def stored_certificate_document_where(**certificate_lookups: Any) -> Certificate
     lookups = {f"certificate__{key}": value for key, value in certificate_lookups.items()}
     return (
         CertificateDocument.objects.select_related("certificate")
-        .filter(kind=CertificateDocument.Kind.CERTIFICATE, template_version=TEMPLATE_VERSION, **lookups)
+        .filter(kind=CertificateDocument.Kind.CERTIFICATE, **lookups)
+        .order_by("created_at", "id")
         .first()
     )
 
 
 def certificate_document(*, certificate: Certificate) -> CertificateDocument:
-    """The stored PDF of ``certificate`` for the current template, rendering it once if missing.
+    """The stored PDF of ``certificate``, rendering it once (from the current template) if none is.
 
     Race-safe: renderers of the same version queue on a row lock of the certificate, and the unique
     constraint on (certificate, kind, template version) backs that up, so exactly one document is

@@ -75,7 +75,7 @@ def certificate_download(request: HttpRequest, number: str, version: int) -> Htt
         "guarantee__contractor_id": contractor_id,
     }
     document = pdf.stored_certificate_document_where(**lookups)
-    if document is None:  # not rendered yet (the worker is behind, or the template is new)
+    if document is None:  # not rendered yet (the worker is behind)
         certificate = get_object_or_404(Certificate, **lookups)
         document = pdf.certificate_document(certificate=certificate)
         document.certificate = certificate

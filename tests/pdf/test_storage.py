@@ -79,17 +79,18 @@ def test_a_change_makes_a_new_document_and_keeps_the_old_one(issued, django_capt
     assert pdf.read_document(old) == old_bytes
 
 
-def test_a_new_template_version_adds_a_document_beside_the_old_one(issued, monkeypatch):
+def test_a_new_template_version_leaves_an_issued_certificate_as_it_was_stored(
+    issued, contractor_a, orderer, monkeypatch
+):
     certificate = issued.certificates.get()
     old = pdf.certificate_document(certificate=certificate)
     monkeypatch.setattr(pdf, "TEMPLATE_VERSION", "test-next")
-    new = pdf.certificate_document(certificate=certificate)
-    assert new.pk != old.pk
-    assert new.template_version == "test-next"
-    assert set(certificate.documents.values_list("template_version", flat=True)) == {
-        "test-next",
-        old.template_version,
-    }
+    assert pdf.certificate_document(certificate=certificate).pk == old.pk
+    assert pdf.stored_certificate_document_where(pk=certificate.pk) == old
+    assert list(certificate.documents.values_list("template_version", flat=True)) == [old.template_version]
+
+    later = issue_guarantee(contractor=contractor_a, orderer=orderer).certificates.get()
+    assert pdf.certificate_document(certificate=later).template_version == "test-next"
 
 
 def test_a_stored_document_can_be_neither_changed_nor_duplicated(issued):
