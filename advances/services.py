@@ -14,9 +14,10 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from guarantees.models import AuditEvent, Guarantee, GuaranteeKind
+from guarantees.models import Guarantee, GuaranteeKind
 from guarantees.services import audit_record
 
+from .audit_actions import USE_PLAN_AMENDED, USE_PLAN_SAVED, WITHDRAWAL_REQUESTED
 from .errors import AdvanceError
 from .models import (
     UNDECIDED,
@@ -120,14 +121,14 @@ def use_plan_save(*, guarantee: Guarantee, user: User, rows: list[UseRowInput]) 
     plan = AdvanceUsePlan.objects.filter(guarantee=guarantee).first()
     if plan is None:
         plan = AdvanceUsePlan.objects.create(guarantee=guarantee, updated_by=user, revision=1)
-        action = AuditEvent.Action.USE_PLAN_SAVED
+        action = USE_PLAN_SAVED
     else:
         # An amendment is a new revision; the revisions before it stay as they were saved (the
         # surety company may have approved one of them).
         plan.revision += 1
         plan.updated_by = user
         plan.save(update_fields=["revision", "updated_by", "updated_at"])
-        action = AuditEvent.Action.USE_PLAN_AMENDED
+        action = USE_PLAN_AMENDED
     revision = AdvanceUsePlanRevision.objects.create(
         plan=plan, number=plan.revision, advance_amount=guarantee.guarantee_amount, created_by=user
     )
@@ -251,7 +252,7 @@ def withdrawal_request_create(
         for line in lines
     )
     audit_record(
-        action=AuditEvent.Action.WITHDRAWAL_REQUESTED,
+        action=WITHDRAWAL_REQUESTED,
         actor=user,
         guarantee=guarantee,
         data={

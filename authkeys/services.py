@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from guarantees.errors import GuaranteeError
-from guarantees.models import AuditEvent, Guarantee
+from guarantees.models import Guarantee
 from guarantees.services import audit_record
 
 from . import keys
+from .audit_actions import AUTHKEY_DISPLAYED, AUTHKEY_ISSUED, AUTHKEY_REISSUED
 from .models import AuthKey
 
 
@@ -41,7 +42,7 @@ def authkey_issue(*, guarantee: Guarantee, issued_by: User | None, key: str | No
     if AuthKey.objects.filter(guarantee=guarantee, revoked_at__isnull=True).exists():
         raise GuaranteeError("key_exists", _("この保証契約には既に認証キーがあります。"))
     auth_key, _key = _create(guarantee=guarantee, by=issued_by, key=key)
-    audit_record(action=AuditEvent.Action.AUTHKEY_ISSUED, actor=issued_by, guarantee=guarantee)
+    audit_record(action=AUTHKEY_ISSUED, actor=issued_by, guarantee=guarantee)
     return auth_key
 
 
@@ -56,7 +57,7 @@ def authkey_reissue(*, guarantee: Guarantee, reissued_by: User | None, reason: s
     )
     auth_key, _key = _create(guarantee=guarantee, by=reissued_by, key=None)
     audit_record(
-        action=AuditEvent.Action.AUTHKEY_REISSUED,
+        action=AUTHKEY_REISSUED,
         actor=reissued_by,
         guarantee=guarantee,
         data={"revoked": revoked, "reason": reason.strip()},
@@ -74,5 +75,5 @@ def authkey_reveal(*, guarantee: Guarantee, user: User) -> str:
     if auth_key is None:
         raise GuaranteeError("no_key", _("この保証契約には認証キーがありません。"))
     key = keys.decrypt_key(contract_number=guarantee.number, ciphertext=auth_key.ciphertext)
-    audit_record(action=AuditEvent.Action.AUTHKEY_DISPLAYED, actor=user, guarantee=guarantee)
+    audit_record(action=AUTHKEY_DISPLAYED, actor=user, guarantee=guarantee)
     return key

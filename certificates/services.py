@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from authkeys.services import authkey_issue
 from guarantees import rules
+from guarantees.audit_actions import GUARANTEE_CHANGED
 from guarantees.errors import GuaranteeError
-from guarantees.models import AuditEvent, Guarantee, GuarantorCompany
+from guarantees.models import Guarantee, GuarantorCompany
 from guarantees.services import audit_record
 from portal.after_commit import after_commit, task_send
 
 from . import texts
+from .audit_actions import CERTIFICATE_ISSUED, CERTIFICATE_VERSION_ISSUED
 from .models import Certificate
 
 #: Renders and stores a new version's signed PDF (certificates.tasks), after the commit.
@@ -113,7 +115,7 @@ def certificate_issue(
     if guarantee.is_electronic:
         authkey_issue(guarantee=guarantee, issued_by=issued_by, key=key)
     audit_record(
-        action=AuditEvent.Action.CERTIFICATE_ISSUED,
+        action=CERTIFICATE_ISSUED,
         actor=issued_by,
         guarantee=guarantee,
         data={"version": 1, "medium": guarantee.medium},
@@ -251,7 +253,7 @@ def guarantee_change(
         setattr(guarantee, field, after[field])
     guarantee.save(update_fields=[*changed, "updated_at"])
     audit_record(
-        action=AuditEvent.Action.GUARANTEE_CHANGED,
+        action=GUARANTEE_CHANGED,
         actor=changed_by,
         guarantee=guarantee,
         data={
@@ -276,7 +278,7 @@ def guarantee_change(
         )
         _record_latest(guarantee, certificate)
         audit_record(
-            action=AuditEvent.Action.CERTIFICATE_VERSION_ISSUED,
+            action=CERTIFICATE_VERSION_ISSUED,
             actor=changed_by,
             guarantee=guarantee,
             data={"version": version},

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .audit import ACTION_MAX_LENGTH, label_for
 from .formatting import slash_time
 
 StrOrPromise = str | Promise
@@ -383,25 +384,8 @@ class Guarantee(models.Model):
 class AuditEvent(models.Model):
     """One row per state change of the business, written in the same transaction as the change."""
 
-    class Action(models.TextChoices):
-        GUARANTEE_REGISTERED = "guarantee.registered", _("保証契約の登録")
-        GUARANTEE_CHANGED = "guarantee.changed", _("保証契約の変更")
-        GUARANTEE_CANCELLED = "guarantee.cancelled", _("保証契約の解約")
-        GUARANTEE_REVOKED = "guarantee.revoked", _("保証契約の取消")
-        CERTIFICATE_ISSUED = "certificate.issued", _("証書の発行")
-        CERTIFICATE_VERSION_ISSUED = "certificate.version_issued", _("変更証書の発行")
-        AUTHKEY_ISSUED = "authkey.issued", _("認証キーの発行")
-        AUTHKEY_REISSUED = "authkey.reissued", _("認証キーの再発行")
-        AUTHKEY_DISPLAYED = "authkey.displayed", _("認証キーの表示")
-        KEY_SUBMITTED = "key.submitted", _("認証キーの発注者への提出")
-        KEY_RECEIPT_CONFIRMED = "key.receipt_confirmed", _("発注者による受領確認")
-        SUBSCRIPTION_CONFIRMED = "subscription.confirmed", _("変更通知の登録")
-        SUBSCRIPTION_CANCELLED = "subscription.cancelled", _("変更通知の停止")
-        USE_PLAN_SAVED = "use_plan.saved", _("使途内訳明細書の作成")
-        USE_PLAN_AMENDED = "use_plan.amended", _("使途内訳明細書の変更")
-        WITHDRAWAL_REQUESTED = "withdrawal.requested", _("払出依頼書の作成")
-
-    action = models.CharField(_("操作"), max_length=40, choices=Action.choices, db_index=True)
+    # The actions are declared by the apps that record them (guarantees.audit), not as choices here.
+    action = models.CharField(_("操作"), max_length=ACTION_MAX_LENGTH, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作者"),
@@ -428,4 +412,9 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["guarantee", "-created_at"], name="audit_guarantee_time")]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} {slash_time(self.created_at)}"
+        return f"{self.action_label} {slash_time(self.created_at)}"
+
+    @property
+    def action_label(self) -> str:
+        """The action as staff read it (保証契約の登録), from the registry of guarantees.audit."""
+        return label_for(self.action)

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 
 from . import rules
+from .audit import AuditAction, require_registered
+from .audit_actions import GUARANTEE_CANCELLED, GUARANTEE_REGISTERED, GUARANTEE_REVOKED
 from .errors import GuaranteeError
 from .models import (
     KIND_NUMBER_CODES,
@@ -33,14 +35,18 @@ MAX_SERIAL = 99999
 
 def audit_record(
     *,
-    action: str,
+    action: AuditAction,
     actor: User | None,
     guarantee: Guarantee | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write one audit row. Call it inside the transaction of the change it records."""
+    """Write one audit row. Call it inside the transaction of the change it records.
+
+    ``action`` is one an app registered (its ``audit_actions`` module, ``guarantees.audit``); a plain
+    string or an unregistered action is refused before anything is written.
+    """
     return AuditEvent.objects.create(
-        action=action,
+        action=str(require_registered(action)),
         actor=actor if actor is not None and actor.pk else None,
         guarantee=guarantee,
         data=data or {},
@@ -165,7 +171,7 @@ def guarantee_register(
         medium=rules.medium_for(orderer=orderer, kind=kind, concluded_on=concluded_on, parent=parent),
     )
     audit_record(
-        action=AuditEvent.Action.GUARANTEE_REGISTERED,
+        action=GUARANTEE_REGISTERED,
         actor=registered_by,
         guarantee=guarantee,
         data={"number": number, "kind": kind, "medium": guarantee.medium},
@@ -174,7 +180,7 @@ def guarantee_register(
 
 
 def _end(
-    *, guarantee: Guarantee, status: str, action: str, by: User | None, on: dt.date, reason: str
+    *, guarantee: Guarantee, status: str, action: AuditAction, by: User | None, on: dt.date, reason: str
 ) -> Guarantee:
     locked = Guarantee.objects.select_for_update().get(pk=guarantee.pk)
     if locked.status != Guarantee.Status.ACTIVE:
@@ -201,7 +207,7 @@ def guarantee_cancel(
     return _end(
         guarantee=guarantee,
         status=Guarantee.Status.CANCELLED,
-        action=AuditEvent.Action.GUARANTEE_CANCELLED,
+        action=GUARANTEE_CANCELLED,
         by=cancelled_by,
         on=cancelled_on or timezone.localdate(),
         reason=reason,
@@ -216,7 +222,7 @@ def guarantee_revoke(
     return _end(
         guarantee=guarantee,
         status=Guarantee.Status.REVOKED,
-        action=AuditEvent.Action.GUARANTEE_REVOKED,
+        action=GUARANTEE_REVOKED,
         by=revoked_by,
         on=revoked_on or timezone.localdate(),
         reason=reason,

@@ -31,7 +31,6 @@ from certificates.models import Certificate
 from certificates.tokens import read_verified_access_token
 from guarantees.models import (
     KIND_SHORT_LABELS,
-    AuditEvent,
     Contractor,
     Guarantee,
     GuaranteeKind,
@@ -41,6 +40,12 @@ from guarantees.services import audit_record
 from portal.after_commit import after_commit, task_send
 
 from . import tokens
+from .audit_actions import (
+    KEY_RECEIPT_CONFIRMED,
+    KEY_SUBMITTED,
+    SUBSCRIPTION_CANCELLED,
+    SUBSCRIPTION_CONFIRMED,
+)
 from .errors import NotificationError
 from .models import (
     DEFAULT_SUBJECT_TEMPLATE,
@@ -424,7 +429,7 @@ def key_submission_submit(
         context={"submission_id": submission.pk},
     )
     audit_record(
-        action=AuditEvent.Action.KEY_SUBMITTED,
+        action=KEY_SUBMITTED,
         actor=submitted_by,
         guarantee=guarantee,
         data={"submission": submission.pk, "department": submission.department_name, "to": submission.to},
@@ -466,7 +471,7 @@ def key_submission_confirm(*, token: str, remote_addr: str | None) -> KeySubmiss
         submission.confirmed_from = _storable_address(remote_addr)
         submission.save(update_fields=["confirmed_at", "confirmed_from"])
         audit_record(
-            action=AuditEvent.Action.KEY_RECEIPT_CONFIRMED,
+            action=KEY_RECEIPT_CONFIRMED,
             actor=None,
             guarantee=submission.guarantee,
             data={"submission": submission.pk, "department": submission.department_name},
@@ -546,7 +551,7 @@ def subscription_confirm(*, token: str) -> ChangeSubscription:
         subscription.confirmed_at = timezone.now()
         subscription.save(update_fields=["confirmed_at"])
         audit_record(
-            action=AuditEvent.Action.SUBSCRIPTION_CONFIRMED,
+            action=SUBSCRIPTION_CONFIRMED,
             actor=None,
             guarantee=subscription.guarantee,
             data={"subscription": subscription.pk},
@@ -561,7 +566,7 @@ def subscription_cancel(*, token: str) -> ChangeSubscription:
         subscription.unsubscribed_at = timezone.now()
         subscription.save(update_fields=["unsubscribed_at"])
         audit_record(
-            action=AuditEvent.Action.SUBSCRIPTION_CANCELLED,
+            action=SUBSCRIPTION_CANCELLED,
             actor=None,
             guarantee=subscription.guarantee,
             data={"subscription": subscription.pk},

@@ -52,4 +52,4 @@ def test_a_number_typed_with_full_width_digits_and_a_hyphen_still_opens_the_cert
 def test_every_screen_of_a_number_opens_with_the_number_typed_in_full_width(contractor_client, template):
     typed = "１０７０００　０４７３"  # full-width digits and an ideographic space
     assert contractor_client.get(template.format(typed)).status_code == 200
-    assert contractor_client.get(template.format(demo.ADVANCE_NUMBER)).status_code == 200
+    assert contractor_client.get(template.format(brochure.ADVANCE_NUMBER)).status_code == 200

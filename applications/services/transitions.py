@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from guarantees.models import Guarantee
@@ -19,17 +17,6 @@ from .notices import notify
 State = Application.State
 Event = ApplicationTransition.Event
 
-#: Lazy: this dict is built at import, the message in the language of the request that reads it.
-ACTION_NAMES: dict[str, Promise] = {
-    Event.SUBMITTED: gettext_lazy("申込"),
-    Event.REVIEW_STARTED: gettext_lazy("審査開始"),
-    Event.RETURNED: gettext_lazy("差戻し"),
-    Event.REFUSED: gettext_lazy("謝絶"),
-    Event.APPROVED: gettext_lazy("承認"),
-    Event.FEE_RECORDED: gettext_lazy("保証料の入金記録"),
-    Event.ISSUED: gettext_lazy("発行"),
-}
-
 
 def locked(application: Application) -> Application:
     return (
@@ -39,15 +26,16 @@ def locked(application: Application) -> Application:
     )
 
 
-def refuse_state(application: Application, event: str) -> ApplicationError:
+def refuse_state(application: Application, event: Event) -> ApplicationError:
+    # The step is named by the label its transition row shows (ApplicationTransition.Event).
     return ApplicationError(
         "invalid_state",
         _("この申込は「%(state)s」のため、%(action)sできません。")
-        % {"state": application.state_label, "action": str(ACTION_NAMES.get(event, event))},
+        % {"state": application.state_label, "action": event.label},
     )
 
 
-def require_state(application: Application, event: str, *allowed: str) -> None:
+def require_state(application: Application, event: Event, *allowed: str) -> None:
     if application.state not in allowed:
         raise refuse_state(application, event)
 

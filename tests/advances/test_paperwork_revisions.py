@@ -11,6 +11,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from advances import selectors, services
+from advances.audit_actions import USE_PLAN_AMENDED, USE_PLAN_SAVED, WITHDRAWAL_REQUESTED
 from advances.errors import AdvanceError
 from advances.models import AdvanceUsePlan, AdvanceUsePlanRevision, AdvanceUseRow, WithdrawalRequest
 from advances.services import UseRowInput, WithdrawalLineInput
@@ -106,9 +107,9 @@ def test_every_paperwork_action_writes_its_audit_row(advance, user_a):
         .order_by("created_at", "id")
     )
     assert [event.action for event in events] == [
-        AuditEvent.Action.USE_PLAN_SAVED,
-        AuditEvent.Action.USE_PLAN_AMENDED,
-        AuditEvent.Action.WITHDRAWAL_REQUESTED,
+        USE_PLAN_SAVED,
+        USE_PLAN_AMENDED,
+        WITHDRAWAL_REQUESTED,
     ]
     assert all(event.actor == user_a for event in events)
     assert events[1].data["revision"] == 2
@@ -120,7 +121,7 @@ def test_every_paperwork_action_writes_its_audit_row(advance, user_a):
         "total": 5_000_000,
         "balance_after": 35_000_000,
     }
-    assert events[2].get_action_display() == "払出依頼書の作成"
+    assert events[2].action_label == "払出依頼書の作成"
 
 
 def test_a_refused_plan_leaves_no_revision_and_no_audit_row(advance, user_a):

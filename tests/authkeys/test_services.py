@@ -3,6 +3,7 @@
 import pytest
 
 from authkeys import keys
+from authkeys.audit_actions import AUTHKEY_DISPLAYED
 from authkeys.models import AuthKey
 from authkeys.selectors import guarantee_matching_key
 from authkeys.services import authkey_reissue, authkey_reveal
@@ -44,7 +45,7 @@ def test_a_reissued_key_replaces_the_old_one_at_once(orderer, head_office):
 def test_displaying_a_key_records_who_and_when(orderer, user_a):
     guarantee = issue_guarantee(orderer=orderer, contractor=user_a.contractor, key="K5VL4+5QG_KJ")
     assert authkey_reveal(guarantee=guarantee, user=user_a) == "K5VL4+5QG_KJ"
-    event = AuditEvent.objects.get(action=AuditEvent.Action.AUTHKEY_DISPLAYED)
+    event = AuditEvent.objects.get(action=AUTHKEY_DISPLAYED)
     assert event.actor == user_a
     assert event.guarantee == guarantee
     assert event.created_at is not None

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
+from authkeys.audit_actions import AUTHKEY_DISPLAYED
 from demo import brochure
 from guarantees.models import AuditEvent, Guarantee
 from tests.browser.conftest import ARTIFACTS
@@ -150,7 +151,7 @@ def test_a_contractor_finds_a_guarantee_opens_its_certificate_copies_its_key_and
         "保証機関：西日本建設業保証株式会社",
     ]
     screenshot("06-auth-key")
-    displays = AuditEvent.objects.filter(action=AuditEvent.Action.AUTHKEY_DISPLAYED)
+    displays = AuditEvent.objects.filter(action=AUTHKEY_DISPLAYED)
     assert [(e.guarantee_id, e.actor_id) for e in displays] == [
         (Guarantee.objects.get(number="1070000473").pk, User.objects.get(username=brochure.DEMO_LOGIN).pk)
     ]

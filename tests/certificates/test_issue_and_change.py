@@ -8,6 +8,7 @@ from django.db import transaction
 from authkeys.models import AuthKey
 from certificates.models import Certificate, CertificateImmutableError
 from certificates.services import GuaranteeChanges, certificate_issue, guarantee_change
+from guarantees.audit_actions import GUARANTEE_CHANGED, GUARANTEE_REGISTERED
 from guarantees.errors import GuaranteeError
 from guarantees.models import AuditEvent, Guarantee
 from tests.factories import OrdererFactory, issue_guarantee, register_guarantee
@@ -124,7 +125,7 @@ def test_a_change_that_breaks_an_amount_rule_stores_nothing(orderer):
         )
     guarantee.refresh_from_db()
     assert guarantee.guarantee_amount == 40_000_000
-    assert not AuditEvent.objects.filter(action=AuditEvent.Action.GUARANTEE_CHANGED).exists()
+    assert not AuditEvent.objects.filter(action=GUARANTEE_CHANGED).exists()
 
 
 def test_changes_of_a_paper_guarantee_stay_paper(db):
@@ -173,7 +174,7 @@ def test_a_rolled_back_issuance_leaves_no_certificate_key_or_audit_row(orderer):
         issue_then_fail()
     assert not Certificate.objects.exists()
     assert not AuthKey.objects.exists()
-    assert not AuditEvent.objects.exclude(action=AuditEvent.Action.GUARANTEE_REGISTERED).exists()
+    assert not AuditEvent.objects.exclude(action=GUARANTEE_REGISTERED).exists()
 
 
 def test_a_cancelled_guarantee_cannot_be_changed_or_cancelled_again(orderer):

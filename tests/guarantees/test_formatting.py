@@ -46,13 +46,14 @@ def test_times_print_on_the_japanese_clock_and_calendar_whatever_zone_is_active(
 
 def test_the_titles_of_history_rows_read_japan_time():
     from applications.models import ApplicationTransition
+    from guarantees.audit_actions import GUARANTEE_REGISTERED
     from guarantees.models import AuditEvent
     from notifications.models import NoticeSchedule
     from verification.models import VerificationAttempt
 
     # given rows made at 15:04 UTC, 00:04 the next day in Japan
     transition = ApplicationTransition(event=ApplicationTransition.Event.APPROVED, created_at=LATE_UTC)
-    audit = AuditEvent(action=AuditEvent.Action.GUARANTEE_REGISTERED, created_at=LATE_UTC)
+    audit = AuditEvent(action=GUARANTEE_REGISTERED, created_at=LATE_UTC)
     attempt = VerificationAttempt(
         outcome=VerificationAttempt.Outcome.SUCCESS, contract_number="1070000473", created_at=LATE_UTC
     )

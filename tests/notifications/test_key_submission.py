@@ -265,6 +265,7 @@ def test_the_contractors_screens_offer_the_buttons_and_show_submitted_then_confi
 
 def test_submission_and_receipt_are_in_the_audit_trail(smtp_mail, client, user_a, guarantee):
     from guarantees.models import AuditEvent
+    from notifications.audit_actions import KEY_RECEIPT_CONFIRMED, KEY_SUBMITTED
 
     client.force_login(user_a)
     client.post(reverse("notifications:submit", args=[guarantee.pk]), {"next": "/"})
@@ -273,10 +274,10 @@ def test_submission_and_receipt_are_in_the_audit_trail(smtp_mail, client, user_a
     client.logout()
     client.post(receipt_path(mail.text))
 
-    submitted = AuditEvent.objects.get(guarantee=guarantee, action=AuditEvent.Action.KEY_SUBMITTED)
+    submitted = AuditEvent.objects.get(guarantee=guarantee, action=KEY_SUBMITTED)
     assert submitted.actor == user_a
     assert submitted.data["to"] == "kensetsu@city.example.lg.jp"
-    confirmed = AuditEvent.objects.get(guarantee=guarantee, action=AuditEvent.Action.KEY_RECEIPT_CONFIRMED)
+    confirmed = AuditEvent.objects.get(guarantee=guarantee, action=KEY_RECEIPT_CONFIRMED)
     assert confirmed.actor is None
     assert confirmed.created_at >= submitted.created_at
 

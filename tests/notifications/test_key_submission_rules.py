@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guarantees.models import AuditEvent
+from notifications.audit_actions import KEY_SUBMITTED
 from notifications.errors import NotificationError
 from notifications.models import KeySubmission, OutboxMessage
 from notifications.services import key_submission_submit
@@ -113,7 +114,7 @@ def test_an_expired_guarantees_key_posted_by_hand_is_refused_by_the_service(clie
     assert "保証期間満了の保証契約は提出できません。" in response.content.decode()
     assert not KeySubmission.objects.exists()
     assert not OutboxMessage.objects.exists()
-    assert not AuditEvent.objects.filter(action=AuditEvent.Action.KEY_SUBMITTED).exists()
+    assert not AuditEvent.objects.filter(action=KEY_SUBMITTED).exists()
     # and the service itself says so to any other caller
     with pytest.raises(NotificationError) as refused:
         key_submission_submit(guarantee=guarantee, submitted_by=user_a)

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from authkeys.audit_actions import AUTHKEY_DISPLAYED
 from demo import brochure
 from guarantees.models import AuditEvent
 from tests.factories import OrdererFactory, issue_guarantee
@@ -26,11 +27,7 @@ def demo_user(client):
 
 
 def _displays(number: str) -> list[AuditEvent]:
-    return list(
-        AuditEvent.objects.filter(
-            action=AuditEvent.Action.AUTHKEY_DISPLAYED, guarantee__number=number
-        ).order_by("id")
-    )
+    return list(AuditEvent.objects.filter(action=AUTHKEY_DISPLAYED, guarantee__number=number).order_by("id"))
 
 
 def test_pressing_the_display_button_shows_the_brochures_key_screen_and_records_it(client, demo_user):
