@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('guarantees', '0004_audit_actions_for_paperwork'),
+        ('guarantees', '0006_work_name_trigram_gist'),
     ]
 
     operations = [
