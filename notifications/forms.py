@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guarantees.models import Guarantee, OrdererDepartment
 
-from .services import submission_department
+from .submissions import submission_department
 
 
 class SubmitForm(forms.Form):

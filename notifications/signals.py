@@ -18,7 +18,7 @@ from accounts.signals import password_reset_requested
 from certificates.models import Certificate
 from guarantees.models import Guarantee
 
-from . import services
+from . import services, subscriptions
 
 
 @receiver(post_save, sender=Certificate, dispatch_uid="notifications.certificate_version")
@@ -26,7 +26,7 @@ def certificate_version_saved(
     sender: type[Certificate], instance: Certificate, created: bool, **kwargs: Any
 ) -> None:
     if created and instance.version > 1:
-        services.subscriptions_notify_change(certificate=instance)
+        subscriptions.subscriptions_notify_change(certificate=instance)
 
 
 @receiver(post_save, sender=Guarantee, dispatch_uid="notifications.guarantee_status")
@@ -35,7 +35,7 @@ def guarantee_saved(sender: type[Guarantee], instance: Guarantee, created: bool,
     if created or (update_fields is not None and "status" not in update_fields):
         return
     if instance.status in (Guarantee.Status.CANCELLED, Guarantee.Status.REVOKED):
-        services.subscriptions_notify_end(guarantee=instance)
+        subscriptions.subscriptions_notify_end(guarantee=instance)
 
 
 @receiver(password_reset_requested, sender=User, dispatch_uid="notifications.password_reset")

@@ -21,7 +21,7 @@ from guarantees.formatting import slash_time
 from guarantees.models import Guarantee
 from portal.client_address import client_address
 
-from . import selectors, services
+from . import selectors, submissions, subscriptions
 from .errors import NotificationError
 from .forms import SubmitForm, SubscribeForm
 
@@ -48,7 +48,7 @@ def submit(request: HttpRequest, guarantee_id: int) -> HttpResponse:
     form = SubmitForm(request.POST if request.method == "POST" else None, guarantee=guarantee)
     if request.method == "POST" and form.is_valid():
         try:
-            submission = services.key_submission_submit(
+            submission = submissions.key_submission_submit(
                 guarantee=guarantee, submitted_by=user, department=form.cleaned_data["department"]
             )
         except NotificationError as exc:
@@ -74,7 +74,7 @@ def submit(request: HttpRequest, guarantee_id: int) -> HttpResponse:
         {
             "guarantee": guarantee,
             "form": form,
-            "subject": services.submission_subject(guarantee=guarantee),
+            "subject": submissions.submission_subject(guarantee=guarantee),
             "submissions": selectors.submissions_of_guarantee(guarantee_id=guarantee.pk),
             "next": _back(request, ""),
         },
@@ -87,10 +87,10 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
     """受領確認: the orderer confirms that the key arrived (the link in the submission mail)."""
     try:
         if request.method == "POST":
-            submission = services.key_submission_confirm(token=token, remote_addr=client_address(request))
+            submission = submissions.key_submission_confirm(token=token, remote_addr=client_address(request))
             just_confirmed = True
         else:
-            submission = services.key_submission_for_token(token=token)
+            submission = submissions.key_submission_for_token(token=token)
             just_confirmed = False
     except NotificationError as exc:
         return render(request, "notifications/link_invalid.html", {"message": exc.message}, status=404)
@@ -115,7 +115,9 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     form = SubscribeForm(request.POST if request.method == "POST" else None, initial={"token": token})
     if request.method == "POST" and form.is_valid():
         try:
-            subscription = services.subscription_request(access_token=token, email=form.cleaned_data["email"])
+            subscription = subscriptions.subscription_request(
+                access_token=token, email=form.cleaned_data["email"]
+            )
         except NotificationError as exc:
             form.add_error("email" if exc.field == "to" else None, exc.message)
         else:
@@ -128,10 +130,10 @@ def subscribe(request: HttpRequest) -> HttpResponse:
 def subscription_confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         if request.method == "POST":
-            subscription = services.subscription_confirm(token=token)
+            subscription = subscriptions.subscription_confirm(token=token)
             context = {"subscription": subscription}
             return render(request, "notifications/subscription_confirmed.html", context)
-        services.read_subscription_link(token=token, purpose="confirm")
+        subscriptions.read_subscription_link(token=token, purpose="confirm")
     except NotificationError as exc:
         return render(request, "notifications/link_invalid.html", {"message": exc.message}, status=404)
     return render(request, "notifications/subscription_confirm.html", {})
@@ -141,9 +143,9 @@ def subscription_confirm(request: HttpRequest, token: str) -> HttpResponse:
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
         if request.method == "POST":
-            subscription = services.subscription_cancel(token=token)
+            subscription = subscriptions.subscription_cancel(token=token)
             return render(request, "notifications/unsubscribed.html", {"subscription": subscription})
-        services.read_subscription_link(token=token, purpose="unsubscribe")
+        subscriptions.read_subscription_link(token=token, purpose="unsubscribe")
     except NotificationError as exc:
         return render(request, "notifications/link_invalid.html", {"message": exc.message}, status=404)
     return render(request, "notifications/unsubscribe.html", {})

@@ -120,7 +120,7 @@ def test_staffs_resend_with_the_broker_down_queues_the_mail_again(broker, smtp_m
 
 def test_the_sweep_task_itself_runs_without_the_broker(broker, smtp_mail, user_a, guarantee):
     # given a queued mail and the broker stopped (beat cannot reach it either)
-    from notifications.services import key_submission_submit
+    from notifications.submissions import key_submission_submit
 
     key_submission_submit(guarantee=guarantee, submitted_by=user_a)
     broker.stop()

@@ -18,7 +18,7 @@ from guarantees import rules
 from guarantees.formatting import japan_today
 from guarantees.models import Guarantee, GuaranteeKind, Orderer
 from notifications.models import OutboxMessage
-from notifications.services import key_submission_submit
+from notifications.submissions import key_submission_submit
 from tests.factories import UserFactory, issue_guarantee, register_guarantee
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from guarantees.models import AuditEvent
 from notifications.audit_actions import KEY_SUBMITTED
 from notifications.errors import NotificationError
 from notifications.models import KeySubmission, OutboxMessage
-from notifications.services import key_submission_submit
+from notifications.submissions import key_submission_submit
 from tests.factories import DepartmentFactory, OrdererFactory, issue_guarantee
 
 from .helpers import send_all

@@ -12,7 +12,7 @@ from certificates.services import GuaranteeChanges, guarantee_change
 from certificates.tokens import verified_access_token
 from guarantees.services import guarantee_cancel
 from notifications.models import ChangeSubscription, OutboxMessage
-from notifications.services import subscriptions_notify_change
+from notifications.subscriptions import subscriptions_notify_change
 from tests.factories import issue_guarantee
 
 from .helpers import send_all
