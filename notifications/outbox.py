@@ -66,7 +66,9 @@ def lease_claim[Row: models.Model](
     stale = now - dt_seconds(lease_seconds)
     manager = model._default_manager
     with transaction.atomic():
-        locked = manager.select_for_update(skip_locked=True, of=("self",)).select_related(*related)
+        locked = manager.select_for_update(skip_locked=True, of=("self",))
+        if related:
+            locked = locked.select_related(*related)
         rows = list(
             locked.filter(state__in=[State.QUEUED, State.RETRY], next_attempt_at__lte=now).order_by(
                 "next_attempt_at", "id"
