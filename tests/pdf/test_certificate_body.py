@@ -12,6 +12,7 @@ from django.utils import translation
 
 from certificates import pdf
 from certificates.services import GuaranteeChanges, guarantee_change
+from guarantees.wareki import to_wareki
 from tests.factories import issue_guarantee
 from tests.pdf.conftest import pdf_text
 
@@ -128,7 +129,7 @@ def test_the_screen_and_the_pdf_print_the_same_fields_with_the_same_values(clien
     # the 和暦 date, the title with its (変更) mark, the statement, both address blocks, the notes and
     # the terms line, as lines of the screen and text of the PDF
     expected = [
-        "令和 8年",
+        to_wareki(changed.certified_on),  # the certificate's date, 和暦 (令和 8年 1月20日)
         f"{changed.title}(変更)",
         changed.statement,
         changed.company_address,
