@@ -91,10 +91,14 @@ def certificate_issue(
     certified_on: dt.date | None = None,
     issued_on: dt.date | None = None,
     key: str | None = None,
+    queue_pdf: bool = True,
 ) -> Certificate:
     """Issue the first certificate of a guarantee; for an electronic one, its 認証キー too.
 
-    ``key`` is only for taking over a key issued elsewhere (the demo data).
+    ``key`` is only for taking over a key issued elsewhere (the demo data). ``queue_pdf=False``
+    leaves the signed PDF to its first download (``certificates.pdf.certificate_document`` renders
+    and stores it then, as for every version whose render never ran): the demo data, whose seed runs
+    without a broker in ``make run`` and would otherwise render inside the command.
     """
     guarantee = _locked(guarantee)
     if guarantee.status != Guarantee.Status.ACTIVE:
@@ -120,7 +124,8 @@ def certificate_issue(
         guarantee=guarantee,
         data={"version": 1, "medium": guarantee.medium},
     )
-    after_commit(partial(task_send, RENDER_PDF_TASK, certificate.pk), what="queueing the certificate PDF")
+    if queue_pdf:
+        after_commit(partial(task_send, RENDER_PDF_TASK, certificate.pk), what="queueing the certificate PDF")
     return certificate
 
 

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
+import re
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import Client
+from django.urls import reverse
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from authkeys.models import AuthKey
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateDocument
 from demo import brochure
 from guarantees.models import AuditEvent, Guarantee, Orderer
 from notifications.models import NoticeRun, OutboxMessage, RegistrationNoticeItem
 from notifications.services import registration_notice_run
+from tests.pdf.conftest import flat_text
+from tests.verification.helpers import page_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +83,79 @@ def test_the_brochures_own_orderer_is_in_the_demo_with_its_departments():
     assert "建設課" in departments
     assert len(departments) == len(brochure.NAKATANE_DEPARTMENTS) >= 3
     assert all(email.endswith(".lg.jp") for email in departments.values())
+
+
+# --- The brochure's PDFs: rendered on their first download ----------------------------------------
+
+
+@pytest.fixture
+def committed_brochure(django_capture_on_commit_callbacks, settings, tmp_path, time_machine):
+    """The demo as ``make run`` loads it: committed, tasks run eagerly (no broker), its own media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    time_machine.move_to(dt.datetime(2026, 12, 3, 9, 30, tzinfo=TOKYO), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_world = brochure.seed_brochure()
+    return demo_world
+
+
+def _signed_pdf_text(data: bytes) -> str:
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    assert len(reader.embedded_signatures) == 1
+    return flat_text(data)
+
+
+def test_loading_the_demo_renders_no_pdf(committed_brochure, settings):
+    # The brochure's two certificates are rendered on their first download, not by the seed.
+    assert not CertificateDocument.objects.exists()
+    assert not any(Path(settings.MEDIA_ROOT).rglob("*.pdf"))
+
+
+@pytest.mark.parametrize(
+    ("number", "title"),
+    [(brochure.ADVANCE_NUMBER, "保証証書（前払金保証）"), (brochure.CONTRACT_NUMBER, "保証証書（契約保証）")],
+)
+def test_the_demo_contractor_downloads_each_brochure_certificate_rendered_then_and_stored(
+    committed_brochure, client, number, title
+):
+    # given the demo contractor logged in with the published password
+    assert client.login(username=brochure.DEMO_LOGIN, password=brochure.DEMO_PASSWORD)
+    url = reverse("documents:certificate", kwargs={"number": number, "version": 1})
+    # when it downloads the certificate for the first time
+    first = client.get(url)
+    # then it is rendered, signed and stored then; the next download is that same file
+    assert first.status_code == 200
+    assert first["Content-Type"] == "application/pdf"
+    text = _signed_pdf_text(first.content)
+    assert number in text
+    assert title in text
+    document = CertificateDocument.objects.get(certificate__contract_number=number)
+    assert hashlib.sha256(first.content).hexdigest() == document.sha256
+    assert client.get(url).content == first.content
+
+
+def test_the_demo_contractor_downloads_the_key_notice_of_the_brochures_advance(committed_brochure, client):
+    assert client.login(username=brochure.DEMO_LOGIN, password=brochure.DEMO_PASSWORD)
+    response = client.post(reverse("documents:authkey_notice", kwargs={"number": brochure.ADVANCE_NUMBER}))
+    assert response.status_code == 200
+    text = _signed_pdf_text(response.content)
+    assert brochure.ADVANCE_KEY in text
+    assert brochure.ADVANCE_NUMBER in text
+
+
+def test_an_orderer_who_verifies_the_brochures_advance_downloads_its_certificate(committed_brochure):
+    orderer = Client(REMOTE_ADDR="192.0.2.10")
+    result = orderer.get(page_verify(orderer, brochure.ADVANCE_NUMBER, brochure.ADVANCE_KEY)["Location"])
+    link = re.search(r'href="(/documents/verified/[^"]+/certificate\.pdf)"', result.content.decode())
+    assert link
+    response = orderer.get(link.group(1))
+    assert response.status_code == 200
+    assert brochure.ADVANCE_NUMBER in _signed_pdf_text(response.content)
+    assert CertificateDocument.objects.filter(certificate__contract_number=brochure.ADVANCE_NUMBER).exists()
+
+
+def test_the_demo_staff_download_a_brochure_certificate_in_admin(committed_brochure, client):
+    assert client.login(username=brochure.STAFF_LOGIN, password=brochure.STAFF_PASSWORD)
+    certificate = Certificate.objects.get(contract_number=brochure.CONTRACT_NUMBER)
+    response = client.get(reverse("admin:certificates_certificate_pdf", args=[certificate.pk]))
+    assert response.status_code == 200
+    assert brochure.CONTRACT_NUMBER in _signed_pdf_text(response.content)
