@@ -10,10 +10,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.hashers import get_hasher, identify_hasher
 from django.test import Client
 from django.urls import reverse
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from accounts.models import User
 from authkeys.models import AuthKey
 from certificates.models import Certificate, CertificateDocument
 from demo import brochure
@@ -159,3 +161,40 @@ def test_the_demo_staff_download_a_brochure_certificate_in_admin(committed_broch
     response = client.get(reverse("admin:certificates_certificate_pdf", args=[certificate.pk]))
     assert response.status_code == 200
     assert brochure.CONTRACT_NUMBER in _signed_pdf_text(response.content)
+
+
+# --- The demo's published passwords -----------------------------------------------------------------
+
+DJANGOS_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
+
+def test_the_published_passwords_hashes_are_djangos_current_pbkdf2_hashes_of_them(settings):
+    # Regenerate with hasher.encode(password, hasher.salt()) when Django raises its iteration count
+    # (the seed hashes afresh meanwhile).
+    settings.PASSWORD_HASHERS = DJANGOS_HASHERS
+    hasher = get_hasher()
+    for password, encoded in brochure.PUBLISHED_PASSWORD_HASHES.items():
+        assert identify_hasher(encoded).algorithm == hasher.algorithm == "pbkdf2_sha256"
+        assert not hasher.must_update(encoded), "Django's PBKDF2 iteration count changed: regenerate"
+        assert hasher.verify(password, encoded)
+
+
+def test_with_djangos_hashers_the_demo_users_get_the_published_hashes_and_log_in(client, settings):
+    settings.PASSWORD_HASHERS = DJANGOS_HASHERS
+    brochure.seed_brochure()
+    for username, password in [
+        (brochure.DEMO_LOGIN, brochure.DEMO_PASSWORD),
+        (brochure.STAFF_LOGIN, brochure.STAFF_PASSWORD),
+    ]:
+        user = User.objects.get(username=username)
+        assert user.password == brochure.PUBLISHED_PASSWORD_HASHES[password]
+        assert client.login(username=username, password=password)
+        client.logout()
+
+
+def test_with_another_preferred_hasher_the_seed_hashes_the_passwords_itself():
+    # The test settings prefer MD5: the PBKDF2 hashes are not what make_password makes here.
+    brochure.seed_brochure()
+    user = User.objects.get(username=brochure.DEMO_LOGIN)
+    assert identify_hasher(user.password).algorithm == "md5"
+    assert user.check_password(brochure.DEMO_PASSWORD)
