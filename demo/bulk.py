@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import chain, islice
@@ -112,12 +114,12 @@ def reserve_ids(model: type[models.Model], count: int) -> range:
         return range(start, start + count)
 
 
-class _Lines(io.RawIOBase):
-    """A file COPY reads from, made of text lines drawn as it reads: the rows are made while
-    PostgreSQL parses the chunk before (two processes, two cores)."""
+class _Pieces(io.RawIOBase):
+    """A file COPY reads from, made of encoded pieces of text lines drawn as it reads: the rows are
+    made while PostgreSQL parses the chunk before (two processes, two cores)."""
 
-    def __init__(self, lines: Iterator[str]) -> None:
-        self._lines = lines
+    def __init__(self, pieces: Iterator[bytes]) -> None:
+        self._pieces = pieces
         self._pending = b""
 
     def readable(self) -> bool:
@@ -127,10 +129,9 @@ class _Lines(io.RawIOBase):
         parts = [self._pending] if self._pending else []
         have = len(self._pending)
         while size < 0 or have < size:
-            text = "".join(islice(self._lines, 256))
-            if not text:
+            data = next(self._pieces, b"")
+            if not data:
                 break
-            data = text.encode()
             parts.append(data)
             have += len(data)
         data = b"".join(parts)
@@ -143,6 +144,59 @@ class _Lines(io.RawIOBase):
 
 #: The chunk COPY sends at a time: large enough that a round of making rows is worth the switch.
 _CHUNK = 1 << 20
+#: Lines joined and encoded at a time (one piece of a COPY's data).
+_PIECE_LINES = 256
+
+
+def _columns(
+    model: type[models.Model], given: list[str]
+) -> tuple[list[models.Field[Any, Any]], dict[str, Any]]:
+    """The columns a COPY writes: those the rows give, and every other one but the primary key with
+    the constant Django would have written (the field's default, ``now`` for ``auto_now``)."""
+    fields = [
+        field
+        for field in model._meta.local_concrete_fields
+        if field.attname in given or not field.primary_key
+    ]
+    now = timezone.now()
+    constants = {field.attname: _constant(field, now) for field in fields if field.attname not in given}
+    return fields, constants
+
+
+class _Copy:
+    """The COPY of rows into one table (PostgreSQL): its statement, and its data as pieces of text
+    lines made as they are drawn."""
+
+    def __init__(
+        self, model: type[models.Model], first: dict[str, Any], rest: Iterator[dict[str, Any]]
+    ) -> None:
+        given = list(first)
+        fields, constants = _columns(model, given)
+        self._rows = chain([first], rest)
+        self._tail = "".join("\t" + _text(value) for value in constants.values()) + "\n"
+        by_attname = {field.attname: field for field in fields}
+        self._converters = [(name, _converter(by_attname[name])) for name in given]
+        self.sql = 'COPY "{}" ({}) FROM STDIN'.format(
+            model._meta.db_table, ", ".join(f'"{by_attname[name].column}"' for name in [*given, *constants])
+        )
+        self.count = 0
+
+    def _lines(self) -> Iterator[str]:
+        converters, tail = self._converters, self._tail
+        for row in self._rows:
+            self.count += 1
+            yield "\t".join([convert(row[name]) for name, convert in converters]) + tail
+
+    def pieces(self) -> Iterator[bytes]:
+        lines = self._lines()
+        while text := "".join(islice(lines, _PIECE_LINES)):
+            yield text.encode()
+
+    def send(self, pieces: Iterator[bytes]) -> int:
+        """COPY ``pieces`` (this COPY's own, possibly made elsewhere) on this thread's connection."""
+        with connection.cursor() as cursor:
+            cursor.copy_expert(self.sql, _Pieces(pieces), size=_CHUNK)
+        return self.count
 
 
 def copy_rows(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> int:
@@ -152,38 +206,110 @@ def copy_rows(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> int:
     first = next(iterator, None)
     if first is None:
         return 0
-    given = list(first)
-    fields = [
-        field
-        for field in model._meta.local_concrete_fields
-        if field.attname in given or not field.primary_key
-    ]
-    now = timezone.now()
-    constants = {field.attname: _constant(field, now) for field in fields if field.attname not in given}
-    every = chain([first], iterator)
     if connection.vendor != "postgresql":
-        instances = [model(**constants, **row) for row in every]
+        _fields, constants = _columns(model, list(first))
+        instances = [model(**constants, **row) for row in chain([first], iterator)]
         model._default_manager.bulk_create(instances, batch_size=1000)
         return len(instances)
-    tail = "".join("\t" + _text(value) for value in constants.values()) + "\n"
-    columns = [*given, *constants]
-    column_names = {field.attname: field.column for field in fields}
-    by_attname = {field.attname: field for field in fields}
-    converters = [(name, _converter(by_attname[name])) for name in given]
-    count = 0
+    copy = _Copy(model, first, iterator)
+    return copy.send(copy.pieces())
 
-    def lines() -> Iterator[str]:
-        nonlocal count
-        for row in every:
-            count += 1
-            yield "\t".join([convert(row[name]) for name, convert in converters]) + tail
 
-    sql = 'COPY "{}" ({}) FROM STDIN'.format(
-        model._meta.db_table, ", ".join(f'"{column_names[name]}"' for name in columns)
-    )
-    with connection.cursor() as cursor:
-        cursor.copy_expert(sql, _Lines(lines()), size=_CHUNK)
-    return count
+def _no_query(*_args: object) -> object:
+    raise RuntimeError("rows made ahead must not query the database: their thread is outside the load")
+
+
+class MadeAhead:
+    """Rows of one table turned into COPY text by a thread of their own while this connection is busy
+    with something else, then copied by ``copy()``. See ``made_ahead``."""
+
+    def __init__(self, model: type[models.Model], rows: Iterable[dict[str, Any]], *, ahead: int) -> None:
+        self._model = model
+        self._rows = iter(rows)
+        self._queue: queue.Queue[bytes | BaseException | None] = queue.Queue(
+            maxsize=max(ahead // _PIECE_LINES, 1)
+        )
+        self._stop = threading.Event()
+        self._copy: _Copy | None = None
+        self._thread: threading.Thread | None = None
+        self._failure: BaseException | None = None
+
+    def _start(self) -> None:
+        if connection.vendor != "postgresql":
+            return  # copy() inserts them then
+        first = next(self._rows, None)
+        if first is None:
+            return
+        self._copy = _Copy(self._model, first, self._rows)
+        self._thread = threading.Thread(
+            target=self._make, args=(self._copy,), name=f"copy {self._model._meta.db_table}", daemon=True
+        )
+        self._thread.start()
+
+    def _make(self, copy: _Copy) -> None:
+        try:
+            # The thread has its own (unused) connection, outside the load's transaction: refuse
+            # any query rather than let one read committed data beside the load.
+            with connection.execute_wrapper(_no_query):
+                for piece in copy.pieces():
+                    if not self._put(piece):
+                        return
+            self._put(None)
+        except BaseException as exc:  # handed to copy(), which raises it in the loading thread
+            self._put(exc)
+        finally:
+            connection.close()
+
+    def _put(self, item: bytes | BaseException | None) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+            except queue.Full:
+                continue
+            return True
+        return False
+
+    def _drawn(self) -> Iterator[bytes]:
+        while (item := self._queue.get()) is not None:
+            if isinstance(item, BaseException):
+                self._failure = item
+                raise item
+            yield item
+
+    def copy(self) -> int:
+        """COPY the rows (as the thread makes them, if it has not finished). Returns how many. An
+        error in making them is raised here (COPY itself reports it only as a failed read)."""
+        if self._copy is None:
+            return copy_rows(self._model, self._rows)
+        try:
+            return self._copy.send(self._drawn())
+        except Exception as exc:
+            if self._failure is not None:
+                raise self._failure from exc
+            raise
+
+    def _close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+
+@contextmanager
+def made_ahead(
+    model: type[models.Model], rows: Iterable[dict[str, Any]], *, ahead: int = 131_072
+) -> Iterator[MadeAhead]:
+    """Start making ``rows`` into COPY text in a thread now; ``copy()`` them later in the block.
+
+    For work the database does alone (building indexes): a thread of this process makes the rows,
+    at most ``ahead`` of them ahead of COPY, while the connection waits for PostgreSQL, so both
+    cores work. The rows must be plain data: the thread refuses any database query. Leaving the
+    block stops the thread (after an error, rows not copied are dropped with the transaction)."""
+    made = MadeAhead(model, rows, ahead=ahead)
+    made._start()
+    try:
+        yield made
+    finally:
+        made._close()
 
 
 def analyze(*model_classes: type[models.Model]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import cast
@@ -84,7 +85,9 @@ def seed_generated(
     ``COPY`` as they are made, primary keys reserved in one round trip, numbers taken by moving
     each number sequence forward once per batch, the certificate's printed fields from
     ``certificate_snapshot`` (the function every certificate uses) and the keys' digests and
-    ciphertexts computed as the portal computes them. Returns how many were added.
+    ciphertexts computed as the portal computes them. The guarantees go first; their certificates
+    and keys are made by threads of this process while PostgreSQL builds the guarantees' indexes,
+    then copied. Returns how many were added.
     """
     demo_world = world()
     existing = Guarantee.objects.exclude(number__in=[ADVANCE_NUMBER, CONTRACT_NUMBER]).count()
@@ -95,7 +98,8 @@ def seed_generated(
     today = timezone.localdate()
     added = 0
     # One transaction, committed without waiting for the WAL flush (a failed seed is simply run
-    # again); for a large load the secondary indexes and foreign keys are built once at the end.
+    # again); for a large load the secondary indexes and foreign keys of each table are built once
+    # it is loaded.
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -109,26 +113,40 @@ def seed_generated(
             - demo_world.contractor.guarantees.exclude(number__in=[ADVANCE_NUMBER, CONTRACT_NUMBER]).count(),
             0,
         )
-        indexed = (Guarantee, Certificate, AuthKey) if missing >= rebuild_indexes_from else ()
-        with bulk.indexes_built_after(*indexed):
-            while added < missing:
-                size = min(batch_size, missing - added)
-                rows = _generated_rows(
-                    size,
-                    rng=rng,
-                    today=today,
-                    branches=branches,
-                    orderers=orderers,
-                    banks=banks,
-                    contractors=contractors,
-                    demo=demo_world.contractor,
-                    demo_left=demo_left,
-                )
-                demo_left = max(demo_left - size, 0)
-                _load_generated(rows, rng=rng)
-                added += size
-        # Fresh statistics for the planner, as the next autovacuum round would gather them.
-        bulk.analyze(Contractor, Orderer, Guarantee, Certificate, AuthKey)
+        rebuilt = missing >= rebuild_indexes_from
+        generated: list[_Generated] = []
+        with bulk.indexes_built_after(*((Certificate, AuthKey) if rebuilt else ())), ExitStack() as ahead:
+            with bulk.indexes_built_after(*((Guarantee,) if rebuilt else ())):
+                while added < missing:
+                    size = min(batch_size, missing - added)
+                    rows = _generated_rows(
+                        size,
+                        rng=rng,
+                        today=today,
+                        branches=branches,
+                        orderers=orderers,
+                        banks=banks,
+                        contractors=contractors,
+                        demo=demo_world.contractor,
+                        demo_left=demo_left,
+                    )
+                    demo_left = max(demo_left - size, 0)
+                    _copy_guarantees(rows, rng=rng)
+                    generated.extend(rows)
+                    added += size
+                # The certificates and keys are made in threads of their own while PostgreSQL
+                # builds the guarantees' indexes and foreign keys (leaving this block), and copied
+                # once it has.
+                electronic = [
+                    item.row for item in generated if item.row["medium"] == Guarantee.Medium.ELECTRONIC
+                ]
+                certificates = ahead.enter_context(bulk.made_ahead(Certificate, _certificates(generated)))
+                authkeys = ahead.enter_context(bulk.made_ahead(AuthKey, _keys(electronic)))
+            # Fresh statistics for the planner, as the next autovacuum round would gather them.
+            bulk.analyze(Contractor, Orderer, Guarantee)
+            certificates.copy()
+            authkeys.copy()
+        bulk.analyze(Certificate, AuthKey)
     return added
 
 
@@ -200,10 +218,9 @@ def _generated_rows(
     return generated
 
 
-def _load_generated(generated: list[_Generated], *, rng: random.Random) -> None:
-    """Write one batch: guarantees, their first certificate versions, the electronic ones' keys.
-    Each table is one COPY fed by a generator, so each row is made while PostgreSQL stores the
-    ones before."""
+def _copy_guarantees(generated: list[_Generated], *, rng: random.Random) -> None:
+    """Write one batch of guarantees: numbered, their ids reserved, each with its first
+    certificate version's number, date and mark (the version itself is written after)."""
     _number_in_bulk([item.row for item in generated])
     for item, pk in zip(generated, bulk.reserve_ids(Guarantee, len(generated)), strict=True):
         # The first version is the latest: the guarantee carries its number, date and mark.
@@ -215,16 +232,11 @@ def _load_generated(generated: list[_Generated], *, rng: random.Random) -> None:
             latest_certificate_is_change=False,
         )
     bulk.copy_rows(Guarantee, (item.row for item in generated))
-    electronic: list[dict[str, object]] = []
-    bulk.copy_rows(Certificate, _certificates(generated, rng=rng, electronic=electronic))
-    bulk.copy_rows(AuthKey, _keys(electronic))
 
 
-def _certificates(
-    generated: list[_Generated], *, rng: random.Random, electronic: list[dict[str, object]]
-) -> Iterator[dict[str, object]]:
+def _certificates(generated: list[_Generated]) -> Iterator[dict[str, object]]:
     """Version 1 of each guarantee's certificate, printed by ``certificate_snapshot`` (the function
-    every certificate uses); the electronic guarantees' rows are collected on the way."""
+    every certificate uses)."""
     for item in generated:
         row = item.row
         # What certificate_snapshot reads of a guarantee, without building a model per row.
@@ -235,16 +247,13 @@ def _certificates(
             orderer=item.orderer,
             bank=item.bank,
         )
-        concluded = cast(dt.date, row["concluded_on"])
         yield {
             "guarantee_id": row["id"],
             "version": 1,
-            "certified_on": concluded,
+            "certified_on": row["concluded_on"],
             "issued_on": row["latest_certificate_issued_on"],
             **certificate_snapshot(cast(Guarantee, view)),
         }
-        if row["medium"] == Guarantee.Medium.ELECTRONIC:
-            electronic.append(row)
 
 
 def _keys(electronic: list[dict[str, object]], chunk: int = 2000) -> Iterator[dict[str, object]]:

@@ -2,6 +2,7 @@
 the portal itself would have written: certificates with the same printed fields, keys that verify
 and display, numbers from the sequences, and every index back in place."""
 
+import pytest
 from django.db import connection
 
 from authkeys import keys
@@ -9,9 +10,9 @@ from authkeys.models import AuthKey
 from authkeys.selectors import guarantee_matching_key
 from certificates.models import Certificate
 from certificates.services import certificate_snapshot
-from demo import brochure
+from demo import brochure, bulk
 from demo.generated import seed_generated
-from guarantees.models import Guarantee, GuaranteeNumberSequence
+from guarantees.models import Guarantee, GuaranteeNumberSequence, Orderer
 
 
 def _index_names() -> set[str]:
@@ -73,3 +74,59 @@ def test_bulk_generated_keys_use_only_the_key_alphabet_and_differ():
     # 24,000 symbols over 34: each about 706; a biased modulo would skew the first ones
     assert min(counts.values()) > 550
     assert max(counts.values()) < 870
+
+
+def _foreign_keys() -> set[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND convalidated AND conrelid::regclass::text IN "
+            "('guarantees_guarantee', 'certificates_certificate', 'authkeys_authkey')"
+        )
+        return set(cursor.fetchall())
+
+
+def test_a_bulk_load_puts_every_foreign_key_back_validated(db):
+    brochure.seed_brochure()
+    foreign_keys = _foreign_keys()
+    seed_generated(count=120, batch_size=50, rebuild_indexes_from=1)
+    assert _foreign_keys() == foreign_keys
+
+
+def test_rows_made_ahead_are_copied_as_copy_rows_would_copy_them(db):
+    # given orderers made into COPY text by a thread while the connection does something else
+    rows = [
+        {"title": f"第{i}町長", "organisation": f"（生成）第{i}町", "kind": "municipality"}
+        for i in range(600)
+    ]
+    with bulk.made_ahead(Orderer, iter(rows), ahead=256) as orderers:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(0.05)")
+        # when they are copied
+        copied = orderers.copy()
+    # then every row is in the table, as written
+    assert copied == 600
+    assert Orderer.objects.filter(organisation__startswith="（生成）第").count() == 600
+    assert Orderer.objects.get(title="第599町長").organisation == "（生成）第599町"
+
+
+def test_rows_made_ahead_may_not_query_the_database(db):
+    def rows():
+        yield {"title": "第1町長", "organisation": "（生成）第1町", "kind": "municipality"}
+        Orderer.objects.count()  # a query from the making thread, outside the load's transaction
+        yield {"title": "第2町長", "organisation": "（生成）第2町", "kind": "municipality"}
+
+    with pytest.raises(RuntimeError, match="must not query"), bulk.made_ahead(Orderer, rows()) as orderers:
+        orderers.copy()
+
+
+def test_leaving_the_block_without_copying_stops_the_making_thread(db):
+    # given more rows than may be made ahead, never copied (an error before the copy)
+    endless = (
+        {"title": f"第{i}町長", "organisation": "（生成）", "kind": "municipality"} for i in range(10**9)
+    )
+    with bulk.made_ahead(Orderer, endless, ahead=256) as orderers:
+        thread = orderers._thread
+        assert thread is not None
+    # then the thread has ended
+    assert not thread.is_alive()
