@@ -219,6 +219,17 @@ def _no_query(*_args: object) -> object:
     raise RuntimeError("rows made ahead must not query the database: their thread is outside the load")
 
 
+@contextmanager
+def queries_refused() -> Iterator[None]:
+    """For data made in a thread beside the load: that thread's connection is not the load's (nor in
+    its transaction), so any query it makes is refused rather than allowed to read committed data."""
+    try:
+        with connection.execute_wrapper(_no_query):
+            yield
+    finally:
+        connection.close()
+
+
 class MadeAhead:
     """Rows of one table turned into COPY text by a thread of their own while this connection is busy
     with something else, then copied by ``copy()``. See ``made_ahead``."""
@@ -248,17 +259,13 @@ class MadeAhead:
 
     def _make(self, copy: _Copy) -> None:
         try:
-            # The thread has its own (unused) connection, outside the load's transaction: refuse
-            # any query rather than let one read committed data beside the load.
-            with connection.execute_wrapper(_no_query):
+            with queries_refused():
                 for piece in copy.pieces():
                     if not self._put(piece):
                         return
             self._put(None)
         except BaseException as exc:  # handed to copy(), which raises it in the loading thread
             self._put(exc)
-        finally:
-            connection.close()
 
     def _put(self, item: bytes | BaseException | None) -> bool:
         while not self._stop.is_set():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -115,23 +116,38 @@ def seed_generated(
         )
         rebuilt = missing >= rebuild_indexes_from
         generated: list[_Generated] = []
-        with bulk.indexes_built_after(*((Certificate, AuthKey) if rebuilt else ())), ExitStack() as ahead:
+        sizes = [min(batch_size, missing - start) for start in range(0, missing, batch_size)]
+
+        def made(size: int, demo_left: int) -> list[_Generated]:
+            with bulk.queries_refused():
+                return _generated_rows(
+                    size,
+                    rng=rng,
+                    today=today,
+                    branches=branches,
+                    orderers=orderers,
+                    banks=banks,
+                    contractors=contractors,
+                    demo=demo_world.contractor,
+                    demo_left=demo_left,
+                )
+
+        with (
+            bulk.indexes_built_after(*((Certificate, AuthKey) if rebuilt else ())),
+            ExitStack() as ahead,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="generated guarantees") as maker,
+        ):
             with bulk.indexes_built_after(*((Guarantee,) if rebuilt else ())):
-                while added < missing:
-                    size = min(batch_size, missing - added)
-                    rows = _generated_rows(
-                        size,
-                        rng=rng,
-                        today=today,
-                        branches=branches,
-                        orderers=orderers,
-                        banks=banks,
-                        contractors=contractors,
-                        demo=demo_world.contractor,
-                        demo_left=demo_left,
-                    )
+                upcoming = maker.submit(made, sizes[0], demo_left)
+                for index, size in enumerate(sizes):
+                    rows = upcoming.result()
                     demo_left = max(demo_left - size, 0)
-                    _copy_guarantees(rows, rng=rng)
+                    _numbered(rows, rng=rng)
+                    if index + 1 < len(sizes):
+                        # The next batch is made (the random draws in the same order) while this one
+                        # is copied.
+                        upcoming = maker.submit(made, sizes[index + 1], demo_left)
+                    bulk.copy_rows(Guarantee, (item.row for item in rows))
                     generated.extend(rows)
                     added += size
                 # The certificates and keys are made in threads of their own while PostgreSQL
@@ -218,9 +234,9 @@ def _generated_rows(
     return generated
 
 
-def _copy_guarantees(generated: list[_Generated], *, rng: random.Random) -> None:
-    """Write one batch of guarantees: numbered, their ids reserved, each with its first
-    certificate version's number, date and mark (the version itself is written after)."""
+def _numbered(generated: list[_Generated], *, rng: random.Random) -> None:
+    """Give one batch of guarantees their numbers and reserved ids, each with its first certificate
+    version's number, date and mark (the version itself is written after)."""
     _number_in_bulk([item.row for item in generated])
     for item, pk in zip(generated, bulk.reserve_ids(Guarantee, len(generated)), strict=True):
         # The first version is the latest: the guarantee carries its number, date and mark.
@@ -231,7 +247,6 @@ def _copy_guarantees(generated: list[_Generated], *, rng: random.Random) -> None
             latest_certificate_issued_on=issued_on,
             latest_certificate_is_change=False,
         )
-    bulk.copy_rows(Guarantee, (item.row for item in generated))
 
 
 def _certificates(generated: list[_Generated]) -> Iterator[dict[str, object]]:
