@@ -360,37 +360,50 @@ def analyze(*model_classes: type[models.Model]) -> None:
 
 @contextmanager
 def indexes_built_after(*model_classes: type[models.Model]) -> Iterator[None]:
-    """Within a transaction: drop the secondary indexes and the foreign keys of these tables, load,
-    and add them again from their own definitions. PostgreSQL builds a GIN trigram index in one
-    pass many times faster than it maintains one row by row, and validates a foreign key added to
-    a full table with one join instead of one locking lookup per row. Unique indexes and the other
-    constraints stay in place (and checked); a rollback restores everything, DDL being
-    transactional."""
+    """Within a transaction: drop the secondary indexes, unique constraints and foreign keys of these
+    tables, load, and add them again from their own definitions. PostgreSQL builds a GIN trigram
+    index in one pass many times faster than it maintains one row by row, sorts a unique index once
+    instead of probing it per row, and validates a foreign key added to a full table with one join
+    instead of one locking lookup per row. Adding them back checks every row as the load would
+    have (a duplicate number or a dangling key fails the transaction); no other session can write
+    meanwhile (dropping them locks the tables until the commit). Primary keys, the unique indexes
+    a foreign key relies on and check constraints stay in place (and checked); a rollback restores
+    everything, DDL being transactional."""
     if connection.vendor != "postgresql":
         yield
         return
     tables = [model._meta.db_table for model in model_classes]
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # nothing pending on the tables altered
+        # Indexes of no constraint (and no foreign key's referenced index), unique ones included.
         cursor.execute(
             """
-            SELECT indexname, indexdef FROM pg_indexes
-            WHERE schemaname = current_schema() AND tablename = ANY(%s)
-              AND indexdef NOT LIKE 'CREATE UNIQUE %%'
-              AND indexname NOT IN (SELECT conname FROM pg_constraint)
+            SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i
+            JOIN pg_class c ON c.oid = i.indexrelid
+            WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
             """,
             [tables],
         )
         indexes = cursor.fetchall()
         cursor.execute(
             """
+            SELECT u.conrelid::regclass::text, u.conname, pg_get_constraintdef(u.oid) FROM pg_constraint u
+            WHERE u.contype = 'u' AND u.conrelid = ANY(%s::regclass[])
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = u.conindid)
+            """,
+            [tables],
+        )
+        unique_constraints = cursor.fetchall()
+        cursor.execute(
+            """
             SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
-            WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)
+            WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])
             """,
             [tables],
         )
         foreign_keys = cursor.fetchall()
-        for table, name, _definition in foreign_keys:
+        for table, name, _definition in [*foreign_keys, *unique_constraints]:
             cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
         for name, _definition in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
@@ -401,6 +414,6 @@ def indexes_built_after(*model_classes: type[models.Model]) -> Iterator[None]:
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _name, definition in indexes:
             cursor.execute(definition)
-        for table, name, definition in foreign_keys:
+        for table, name, definition in [*unique_constraints, *foreign_keys]:
             cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -3,7 +3,7 @@ the portal itself would have written: certificates with the same printed fields,
 and display, numbers from the sequences, and every index back in place."""
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from authkeys import keys
 from authkeys.models import AuthKey
@@ -76,21 +76,42 @@ def test_bulk_generated_keys_use_only_the_key_alphabet_and_differ():
     assert max(counts.values()) < 870
 
 
-def _foreign_keys() -> set[tuple[str, str]]:
+def _constraints() -> set[tuple[str, str, str]]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE contype = 'f' AND convalidated AND conrelid::regclass::text IN "
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype IN ('f', 'u') AND convalidated AND conrelid::regclass::text IN "
             "('guarantees_guarantee', 'certificates_certificate', 'authkeys_authkey')"
         )
         return set(cursor.fetchall())
 
 
-def test_a_bulk_load_puts_every_foreign_key_back_validated(db):
+def test_a_bulk_load_puts_every_unique_constraint_and_foreign_key_back_validated(db):
     brochure.seed_brochure()
-    foreign_keys = _foreign_keys()
+    constraints = _constraints()
+    assert any(definition.startswith("UNIQUE") for _table, _name, definition in constraints)
     seed_generated(count=120, batch_size=50, rebuild_indexes_from=1)
-    assert _foreign_keys() == foreign_keys
+    assert _constraints() == constraints
+
+
+def test_a_duplicate_loaded_while_the_unique_constraints_are_down_fails_the_load(db):
+    # given the brochure's advance, whose certificate version 1 exists
+    brochure.seed_brochure()
+    advance = Guarantee.objects.select_related("branch__company", "contractor", "orderer", "bank").get(
+        number=brochure.ADVANCE_NUMBER
+    )
+    duplicate = {
+        "guarantee_id": advance.pk,
+        "version": 1,
+        "certified_on": advance.concluded_on,
+        "issued_on": advance.concluded_on,
+        **certificate_snapshot(advance),
+    }
+    # when a load copies a second version 1 while its table's constraints are down
+    # then adding them back refuses it, and the load fails
+    with pytest.raises(IntegrityError), transaction.atomic(), bulk.indexes_built_after(Certificate):
+        bulk.copy_rows(Certificate, [duplicate])
+    assert Certificate.objects.filter(guarantee=advance).count() == 1
 
 
 def test_rows_made_ahead_are_copied_as_copy_rows_would_copy_them(db):
