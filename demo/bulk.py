@@ -54,17 +54,24 @@ def _text(value: Any) -> str:
 
 
 class _Memo(dict[Any, str]):
-    """The texts of the values one column repeats, each converted once: a column of dates takes a
-    few thousand values over 100,000 rows. The converter is the dict's own lookup (no Python call
-    per value, only per new value)."""
+    """The texts of the values one column repeats, each converted once: over 100,000 generated rows
+    a column of dates takes a few thousand values, a branch's address or a certificate's statement
+    a handful. The converter is the dict's own lookup (no Python call per value, only per new
+    value). At most ``_MEMO_VALUES`` are kept: a column of distinct values (a number, a digest)
+    is then converted value by value, as without the memo."""
 
     def __init__(self, convert: Callable[[Any], str], *, null: bool) -> None:
         super().__init__({None: "\\N"} if null else {})
         self._convert = convert
 
     def __missing__(self, value: Any) -> str:
-        text = self[value] = self._convert(value)
+        text = self._convert(value)
+        if len(self) < _MEMO_VALUES:
+            self[value] = text
         return text
+
+
+_MEMO_VALUES = 10_000
 
 
 def _converter(field: models.Field[Any, Any]) -> Callable[[Any], str]:
@@ -81,7 +88,7 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], str]:
     elif isinstance(field, models.DateField):
         return _Memo(_isoformat, null=field.null).__getitem__
     elif isinstance(field, models.CharField | models.TextField):
-        base = _escaped
+        return _Memo(_escaped, null=field.null).__getitem__
     elif isinstance(field, models.JSONField):
         base = _json_text
     else:

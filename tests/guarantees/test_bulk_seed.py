@@ -151,3 +151,13 @@ def test_leaving_the_block_without_copying_stops_the_making_thread(db):
         assert thread is not None
     # then the thread has ended
     assert not thread.is_alive()
+
+
+def test_copied_text_keeps_tabs_newlines_and_backslashes_and_repeats_are_the_same(db):
+    odd = "第1\t町長\\改行\n後\r"
+    rows = [{"title": odd, "organisation": f"（生成）第{i}町", "kind": "municipality"} for i in range(3)]
+    assert bulk.copy_rows(Orderer, rows) == 3
+    assert (
+        list(Orderer.objects.filter(organisation__startswith="（生成）").values_list("title", flat=True))
+        == [odd] * 3
+    )
