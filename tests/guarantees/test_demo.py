@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.hashers import get_hasher, identify_hasher
+from django.core.management import BaseCommand, load_command_class
 from django.test import Client
 from django.urls import reverse
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -198,3 +199,18 @@ def test_with_another_preferred_hasher_the_seed_hashes_the_passwords_itself():
     user = User.objects.get(username=brochure.DEMO_LOGIN)
     assert identify_hasher(user.password).algorithm == "md5"
     assert user.check_password(brochure.DEMO_PASSWORD)
+
+
+def test_the_seed_command_loads_the_demo_without_running_the_system_checks(monkeypatch):
+    checked = []
+    monkeypatch.setattr(BaseCommand, "check", lambda self, *args, **kwargs: checked.append(self))
+    # as `manage.py seed_demo` runs it (call_command would skip the checks anyway)
+    command = load_command_class("demo", "seed_demo")
+    options = vars(command.create_parser("manage.py", "seed_demo").parse_args([]))
+    out = io.StringIO()
+    command.execute(**{**options, "stdout": out})
+    assert "in place" in out.getvalue()
+    assert (
+        Guarantee.objects.filter(number__in=[brochure.ADVANCE_NUMBER, brochure.CONTRACT_NUMBER]).count() == 2
+    )
+    assert checked == []
