@@ -154,7 +154,7 @@ test: setup-test lint typecheck layers checks deploy-check audit-offline pytest 
 # ReportLab (the PDF baseline) is in the bench dependency group only.
 bench: setup apt-bench
 	@$(VENV_PY) -c "import reportlab" 2>/dev/null || $(UV) sync --frozen --inexact --group bench
-	bash bench/run.sh
+	BENCH_UV="$(UV)" bash bench/run.sh
 
 clean:
 	rm -rf .venv var node_modules .mypy_cache .ruff_cache .pytest_cache

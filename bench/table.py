@@ -134,16 +134,29 @@ def _seed(data: dict[str, Any]) -> list[Row]:
 
 def _startup(data: dict[str, Any]) -> list[Row]:
     f = data["figures"]
-    return [
+    rows: list[Row] = []
+    if "runtime_ratio" in f:  # the shape of every deployed process: the target is read here
+        rows.append(
+            (
+                "manage.py check start-up (runtime virtualenv)",
+                f"{f['runtime_portal_check_ms']:,.0f} ms",
+                f"bare Django project {f['runtime_bare_check_ms']:,.0f} ms",
+                f"{f['runtime_ratio']:.2f}",
+                "≤ 1.5",
+                f["runtime_ratio"] <= 1.5,
+            )
+        )
+    rows.append(
         (
-            "manage.py check start-up",
+            "manage.py check start-up (development virtualenv)",
             f"{f['portal_check_ms']:,.0f} ms",
             f"bare Django project {f['bare_check_ms']:,.0f} ms",
             f"{f['ratio']:.2f}",
-            "≤ 1.5",
-            f["ratio"] <= 1.5,
+            "— (shown)" if "runtime_ratio" in f else "≤ 1.5",
+            None if "runtime_ratio" in f else f["ratio"] <= 1.5,
         )
-    ]
+    )
+    return rows
 
 
 def _search(data: dict[str, Any]) -> list[Row]:

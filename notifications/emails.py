@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from authkeys import keys
@@ -57,9 +58,12 @@ def registration_notice(context: dict[str, Any]) -> RenderedMail:
 
     The keys themselves are never in this mail.
     """
+    with translation.override(settings.LANGUAGE_CODE):
+        labels = {True: str(_("変更")), False: str(_("新規"))}  # once a mail, not once a row
+    items = [{**item, "change_label": labels[bool(item["is_change"])]} for item in context["items"]]
     return _render(
         "registration_notice",
-        {**context, "notice_date": dt.date.fromisoformat(context["notice_date"])},
+        {**context, "items": items, "notice_date": dt.date.fromisoformat(context["notice_date"])},
     )
 
 

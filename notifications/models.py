@@ -51,12 +51,12 @@ class OutboxMessage(models.Model):
         FAILED = "failed", _("送信失敗")
 
     kind = models.CharField(_("種類"), max_length=40, choices=Kind.choices)
-    idempotency_key = models.CharField(_("冪等キー"), max_length=200, unique=True)
+    idempotency_key = models.CharField(_("冪等キー"), max_length=200)  # unique: Meta.constraints
     to = models.CharField(_("宛先"), max_length=254)
     context = models.JSONField(_("内容"), default=dict, blank=True)
     state = models.CharField(_("状態"), max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("試行回数"), default=0)
-    next_attempt_at = models.DateTimeField(_("次回送信"), db_index=True)
+    next_attempt_at = models.DateTimeField(_("次回送信"))  # the claim reads it through outbox_due
     claimed_at = models.DateTimeField(_("送信開始"), null=True, blank=True)
     sent_at = models.DateTimeField(_("送信日時"), null=True, blank=True)
     subject = models.CharField(_("件名"), max_length=250, blank=True)
@@ -67,6 +67,13 @@ class OutboxMessage(models.Model):
         verbose_name = _("送信メール")
         verbose_name_plural = _("送信メール")
         ordering = ["-id"]
+        # Every index is written by each mail's insert and by each of its state changes (a state
+        # change is never a HOT update: the partial indexes depend on it), so the table keeps only
+        # the ones a query reads. The key's uniqueness is a constraint rather than unique=True,
+        # which would add a second, LIKE-only index (varchar_pattern_ops) nothing searches.
+        constraints = [
+            models.UniqueConstraint(fields=["idempotency_key"], name="outbox_idempotency_key_unique"),
+        ]
         indexes = [
             # The claim query: due rows in the states a worker may take.
             models.Index(

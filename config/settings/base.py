@@ -202,7 +202,7 @@ _email_timeout = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 MAILERS = {
     "default": (
         {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "BACKEND": "notifications.smtp.EmailBackend",  # Django's, addresses remembered
             "OPTIONS": {
                 "host": _smtp_host,
                 "port": env_int("EMAIL_PORT", 25, minimum=1),

@@ -134,7 +134,7 @@ class SMTPServer:
     def mailers(self, *, timeout: int = 2) -> dict[str, Any]:
         return {
             "default": {
-                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "BACKEND": "notifications.smtp.EmailBackend",  # the portal's, as deployed
                 "OPTIONS": {"host": "127.0.0.1", "port": self.port, "timeout": timeout},
             }
         }

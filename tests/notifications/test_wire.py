@@ -65,3 +65,51 @@ def test_what_the_outbox_never_sends_is_refused_rather_than_dropped(extra: str) 
         mail.cc = ["d@example.jp"]
     with pytest.raises(ValueError, match="PortalMail"):
         mail.message()
+
+
+def _portal_mail(**overrides: object) -> PortalMail:
+    fields: dict[str, object] = {
+        "subject": SUBJECT,
+        "body": TEXT,
+        "from_email": "電子保証ポータル <no-reply@portal.example.jp>",
+        "to": ["c@example.jp"],
+        "headers": HEADERS,
+    }
+    fields.update(overrides)
+    mail = PortalMail(**fields)
+    mail.attach_alternative(HTML, "text/html")
+    return mail
+
+
+def test_the_bytes_are_a_well_formed_message_whatever_policy_the_backend_asks_for() -> None:
+    message = _portal_mail().message(policy=email.policy.SMTP)
+    raw = message.as_bytes()
+    assert raw == bytes(message) == message.as_string().encode("ascii")
+    head, _blank, body = raw.partition(b"\r\n\r\n")
+    assert max(len(line) for line in head.split(b"\r\n")) <= 80  # folded headers (RFC 5322: 78 advised)
+    assert max(len(line) for line in body.split(b"\r\n")) <= 76  # base64 lines
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert not parsed.defects
+    assert [part.get_content_type() for part in parsed.walk()] == [
+        "multipart/alternative",
+        "text/plain",
+        "text/html",
+    ]
+    assert all(not part.defects for part in parsed.walk())
+    assert message["Message-ID"] == HEADERS["Message-ID"]  # what was written can be read back
+    # two mails never share a boundary
+    another = email.message_from_bytes(_portal_mail().message().as_bytes())
+    assert parsed.get_boundary() != another.get_boundary()
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"subject": "件名\r\nBcc: someone@example.jp"},
+        {"headers": {"X-Portal-Mail": "key\nBcc: someone@example.jp"}},
+        {"headers": {"Subject": "another subject"}},
+    ],
+)
+def test_a_header_cannot_smuggle_another_header(overrides: dict[str, object]) -> None:
+    with pytest.raises(ValueError, match="PortalMail"):
+        _portal_mail(**overrides).message()
