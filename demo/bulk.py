@@ -269,6 +269,7 @@ class MadeAhead:
         self._copy: _Copy | None = None
         self._thread: threading.Thread | None = None
         self._failure: BaseException | None = None
+        self._ended = False  # the thread's last item (None or its error) has been taken
 
     def _start(self) -> None:
         if connection.vendor != "postgresql":
@@ -283,27 +284,27 @@ class MadeAhead:
         self._thread.start()
 
     def _make(self, copy: _Copy) -> None:
+        # Plain blocking puts, no timeouts (a frozen or shifted clock must not hang the load): the
+        # last item is always None (the end, or stopped) or the error, which _close() waits for.
         try:
             with queries_refused():
                 for piece in copy.pieces():
-                    if not self._put(piece):
-                        return
-            self._put(None)
+                    if self._stop.is_set():
+                        break
+                    self._queue.put(piece)
         except BaseException as exc:  # handed to copy(), which raises it in the loading thread
-            self._put(exc)
-
-    def _put(self, item: bytes | BaseException | None) -> bool:
-        while not self._stop.is_set():
-            try:
-                self._queue.put(item, timeout=0.1)
-            except queue.Full:
-                continue
-            return True
-        return False
+            self._queue.put(exc)
+        else:
+            self._queue.put(None)
 
     def _drawn(self) -> Iterator[bytes]:
-        while (item := self._queue.get()) is not None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                self._ended = True
+                return
             if isinstance(item, BaseException):
+                self._ended = True
                 self._failure = item
                 raise item
             yield item
@@ -322,8 +323,12 @@ class MadeAhead:
 
     def _close(self) -> None:
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
+        if self._thread is None:
+            return
+        while not self._ended:  # drain what it made until its last item, so its put returns
+            item = self._queue.get()
+            self._ended = item is None or isinstance(item, BaseException)
+        self._thread.join()
 
 
 @contextmanager
