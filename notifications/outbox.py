@@ -99,34 +99,31 @@ def lease_finish(row: models.Model, **values: object) -> None:
     One UPDATE per mail is the sender's most frequent statement: it is written once per table and
     set of columns (``_finish_sql``) and only its values are prepared for each row, where the ORM
     compiled the whole query again every time (docs/benchmarks.md, the 16:00 notice)."""
-    model = type(row)
-    sql, fields = _finish_sql(model, tuple(values))
+    sql, fields, claimed_at = _finish_sql(type(row), tuple(values))
     params = [
         field.get_db_prep_save(value, connection)
         for field, value in zip(fields, values.values(), strict=True)
     ]
-    claimed_at = model._meta.get_field("claimed_at").get_db_prep_save(  # type: ignore[union-attr]
-        row.claimed_at,  # type: ignore[attr-defined]
-        connection,
-    )
+    lease = claimed_at.get_db_prep_save(row.claimed_at, connection)  # type: ignore[attr-defined]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, row.pk, State.SENDING, claimed_at])
-
-
-Field = models.Field
+        cursor.execute(sql, [*params, row.pk, State.SENDING, lease])
 
 
 @functools.cache
-def _finish_sql(model: type[models.Model], columns: tuple[str, ...]) -> tuple[str, list[Field]]:
-    """``UPDATE <table> SET <columns> WHERE <pk> = %s AND state = %s AND claimed_at = %s``: every
-    name from the model's own metadata, quoted; only values are parameters."""
+def _finish_sql(
+    model: type[models.Model], columns: tuple[str, ...]
+) -> tuple[str, list[models.Field], models.Field]:
+    """``UPDATE <table> SET <columns> WHERE <pk> = %s AND state = %s AND claimed_at = %s``, every
+    name from the model's own metadata, quoted (only values are parameters); the fields that
+    prepare the values, and the lease's."""
     quote = connection.ops.quote_name
     meta = model._meta
-    fields = [cast(Field, meta.get_field(name)) for name in columns]
+    fields = [cast(models.Field, meta.get_field(name)) for name in columns]
     assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in fields)
     keys = (str(meta.pk.column), "state", "claimed_at")
     where = " AND ".join(f"{quote(column)} = %s" for column in keys)
-    return f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {where}", fields  # noqa: S608
+    claimed_at = cast(models.Field, meta.get_field("claimed_at"))
+    return f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {where}", fields, claimed_at  # noqa: S608
 
 
 def outbox_claim(*, limit: int) -> list[OutboxMessage]:

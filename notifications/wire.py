@@ -40,8 +40,6 @@ def _address(value: str) -> str:
 
 
 def _header(name: str, value: str) -> str:
-    if name == "Content-Type":  # written here, folded on purpose
-        return f"{name}: {value}"
     if "\r" in value or "\n" in value:
         raise ValueError(f"PortalMail refuses a line break in the {name} header")
     if value.isascii():
@@ -92,8 +90,8 @@ class PortalMail(EmailMultiAlternatives):
             raise ValueError(f"PortalMail's alternative must be text/html, not {mimetype}")
         # base64 lines never start with "--" ('-' is not in its alphabet): any boundary is safe
         boundary = f"==============={secrets.token_hex(12)}=="
+        content_type = f'multipart/alternative; boundary="{boundary}"'
         headers = [
-            ("Content-Type", f'multipart/alternative;{_CRLF} boundary="{boundary}"'),  # folded
             ("MIME-Version", "1.0"),
             ("Subject", str(self.subject)),
             ("From", _address(str(self.extra_headers.get("From", self.from_email)))),
@@ -107,7 +105,9 @@ class PortalMail(EmailMultiAlternatives):
                 raise ValueError(f"PortalMail sets {name} itself")
             headers.append((name, str(value)))
         delimiter = f"--{boundary}{_CRLF}"
-        raw = _CRLF.join(_header(name, value) for name, value in headers) + _CRLF + _CRLF
+        # Content-Type first, folded before its boundary (one line would pass the 78 characters)
+        raw = f"Content-Type: {content_type.replace('; ', ';' + _CRLF + ' ')}{_CRLF}"
+        raw += _CRLF.join(_header(name, value) for name, value in headers) + _CRLF + _CRLF
         raw += delimiter + _part(str(self.body), "plain") + delimiter + _part(str(html), "html")
         raw += f"--{boundary}--{_CRLF}"
-        return WireMessage(raw.encode("ascii"), headers)
+        return WireMessage(raw.encode("ascii"), [("Content-Type", content_type), *headers])
