@@ -96,6 +96,9 @@ def seed_generated(
     if missing <= 0:
         return 0
     rng = random.Random(seed + existing)
+    # the issue dates draw from their own generator: the next batch is drawn from rng by another
+    # thread meanwhile, and two threads on one generator would draw in no fixed order
+    issued_rng = random.Random(f"{seed + existing}:issued")
     today = timezone.localdate()
     added = 0
     # One transaction, committed without waiting for the WAL flush (a failed seed is simply run
@@ -142,7 +145,7 @@ def seed_generated(
                 for index, size in enumerate(sizes):
                     rows = upcoming.result()
                     demo_left = max(demo_left - size, 0)
-                    _numbered(rows, rng=rng)
+                    _numbered(rows, rng=issued_rng)
                     if index + 1 < len(sizes):
                         # The next batch is made (the random draws in the same order) while this one
                         # is copied.

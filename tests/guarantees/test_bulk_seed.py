@@ -161,3 +161,22 @@ def test_copied_text_keeps_tabs_newlines_and_backslashes_and_repeats_are_the_sam
         list(Orderer.objects.filter(organisation__startswith="（生成）").values_list("title", flat=True))
         == [odd] * 3
     )
+
+
+def test_the_same_seed_generates_the_same_guarantees_whatever_the_threads_do(db):
+    # given two loads of the same seed, each in batches made by a thread while the last is copied
+    def generated() -> list[tuple[object, ...]]:
+        with transaction.atomic():
+            seed_generated(count=300, batch_size=60, rebuild_indexes_from=1)
+            rows = list(
+                Guarantee.objects.exclude(number__in=[brochure.ADVANCE_NUMBER, brochure.CONTRACT_NUMBER])
+                .order_by("id")
+                .values_list("work_name", "guarantee_amount", "concluded_on", "latest_certificate_issued_on")
+            )
+            transaction.set_rollback(True)
+        return rows
+
+    # then both loads drew the same values in the same order
+    first = generated()
+    assert len(first) == 300
+    assert generated() == first
