@@ -168,7 +168,7 @@ def test_the_same_seed_generates_the_same_guarantees_whatever_the_threads_do(db)
     def generated() -> list[tuple[object, ...]]:
         with transaction.atomic():
             seed_generated(count=300, batch_size=60, rebuild_indexes_from=1)
-            rows = list(
+            rows: list[tuple[object, ...]] = list(
                 Guarantee.objects.exclude(number__in=[brochure.ADVANCE_NUMBER, brochure.CONTRACT_NUMBER])
                 .order_by("id")
                 .values_list("work_name", "guarantee_amount", "concluded_on", "latest_certificate_issued_on")
