@@ -107,7 +107,11 @@ def focused(page: Page) -> dict[str, Any]:
 
 
 def tab_to(page: Page, predicate: Any, *, limit: int = 80) -> dict[str, Any]:
-    """Press Tab until ``predicate(focused)`` holds; every stop on the way must show a focus ring."""
+    """Press Tab until ``predicate(focused)`` holds; every stop on the way must show a focus ring.
+
+    The page's stylesheet must have loaded first: a Tab pressed while a form's answer is still
+    arriving lands on the new page before its CSS applies, where only Chromium's own 1 px ring is."""
+    page.wait_for_load_state("load")
     for _ in range(limit):
         page.keyboard.press("Tab")
         now = focused(page)
