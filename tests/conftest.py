@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.factories import BranchFactory, ContractorFactory, OrdererFactory, UserFactory
 
@@ -18,6 +19,16 @@ def _clean_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's language: a request in English leaves its language active in
+    the thread (LocaleMiddleware activates, nothing deactivates), and the next test's messages would
+    be English."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -127,3 +127,12 @@ def test_a_missing_or_unreadable_since_is_a_clear_error(http, system, since):
 def test_a_since_without_offset_is_read_as_tokyo_time(http, system):
     body = changes(http, "2026-04-01T09:00:00", **system.auth).json()
     assert body["since"] == "2026-04-01T00:00:00Z"
+
+
+def test_a_misspelt_parameter_is_refused_in_japanese_not_ignored(http, system):
+    # when a client asks with a parameter the feed does not know, beside a valid since
+    response = http.get("/api/v1/changes", {"since": "2026-01-01T00:00:00Z", "snice": "x"}, **system.auth)
+    # then it is told which one, and nothing was read
+    assert response.status_code == 400
+    body = response.json()
+    assert body["errors"] == {"snice": ["このパラメータは使えません（使えるのは since だけです）。"]}
