@@ -331,12 +331,26 @@ class ChangesApi(_ApiView):
         ],
         responses={
             200: ChangesSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="since is missing or not a time."),
+            400: OpenApiResponse(
+                ErrorSerializer, description="since is missing or not a time, or another parameter is given."
+            ),
             401: _ERRORS[401],
             403: OpenApiResponse(ErrorSerializer, description="The API client may not read changes."),
         },
     )
     def get(self, request: Request) -> Response:
+        # Only ``since``: a misspelt parameter is refused rather than silently ignored (the schema
+        # declares no other).
+        unknown = sorted(name for name in request.query_params if name != "since")
+        if unknown:
+            return _error(
+                "invalid",
+                _("入力内容を確認してください。"),
+                errors={
+                    name[:50] or "?": [_("このパラメータは使えません（使えるのは since だけです）。")]
+                    for name in unknown
+                },
+            )
         since = _since(request.query_params.get("since", ""))
         if since is None:
             return _error(
