@@ -22,11 +22,15 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 def post_worker_init(worker: object) -> None:
     """Load WeasyPrint's font and the signing key in each worker before it takes requests, so the
     first PDF download of a worker is as fast as the rest (docs/pdf.md); and the Celery app with the
-    tasks, so the first action that hands work on after its commit does not load them."""
+    tasks, so the first action that hands work on after its commit does not load them; and the API's
+    views, so the first orderer's request does not load DRF."""
     from certificates.pdf import warm_up
     from config.celery import app
 
     app.loader.import_default_modules()  # every app's tasks.py, as a Celery worker loads them
+    from portal.lazy_views import load_all
+
+    load_all()  # the API's views (DRF, drf-spectacular), which other processes never load
 
     try:
         warm_up()
