@@ -89,9 +89,11 @@ def api_key(db):
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_api_has_no_server_errors_and_keeps_to_its_schema(case, example_guarantee, api_key):
     # The single verification is tried anonymously (its address limits); the rest as an API client.
-    headers = {} if case.operation.path == "/api/v1/verifications" else {"Authorization": f"Bearer {api_key}"}
+    # The key goes on the case itself, so that schemathesis judges the request as sent: a case whose
+    # only fault was a missing Authorization header is a valid request once the key is on it.
+    if case.operation.path != "/api/v1/verifications":
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {api_key}"}
     case.call_and_validate(
-        headers=headers,
         checks=[
             not_a_server_error,
             status_code_conformance,
