@@ -7,6 +7,7 @@ the defaults for secrets and fails fast; ``test.py`` points at the real PostgreS
 
 import base64
 import hashlib
+import importlib.util
 from pathlib import Path
 
 import dj_database_url
@@ -16,6 +17,16 @@ from django.utils.translation import gettext_lazy as _
 from .env import env_bool, env_choice, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def _package_dir(name: str) -> Path:
+    """An installed package's folder, found without importing it."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(f"the package {name} is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
 VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database, mail files and media live here
 
@@ -43,7 +54,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "accounts",
@@ -177,7 +187,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # --- I18n ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("日本語")), ("en", _("英語"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django REST framework is not an installed app (docs/decisions.md): the API renders JSON only, and
+# an installed DRF makes every process import its browsable API's template tags. Its messages (405,
+# 415 ...) keep their Japanese from its own catalogue, after the portal's.
+LOCALE_PATHS = [BASE_DIR / "locale", _package_dir("rest_framework") / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True

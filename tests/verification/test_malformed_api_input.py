@@ -70,3 +70,12 @@ def test_once_the_address_has_used_its_failures_malformed_input_is_refused_too(a
         "malformed",
         "throttled",
     ]
+
+
+@pytest.mark.parametrize("method", ["get", "put", "delete"])
+def test_a_method_the_api_does_not_take_is_refused_in_japanese(client, method):
+    # when an orderer's system uses another method than POST
+    response = getattr(client, method)("/api/v1/verifications")
+    # then it is told so in Japanese (Django REST framework's own catalogue, docs/decisions.md)
+    assert response.status_code == 405
+    assert response.json()["detail"] == f'メソッド "{method.upper()}" は許されていません。'
