@@ -6,8 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import CharField, Count, OuterRef, Subquery, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Count
 
 from certificates.models import Certificate
 from guarantees.models import Guarantee
@@ -26,28 +25,26 @@ class SubmissionState:
     submitted_at: dt.datetime
     confirmed_at: dt.datetime | None
     department_name: str
-    mail_state: str  # the outbox row's state: queued/sending/sent/retry/failed
 
 
 def submission_states(guarantee_ids: Iterable[int]) -> dict[int, SubmissionState]:
-    """The latest submission per guarantee, in one query; guarantees never submitted are absent."""
+    """The latest submission per guarantee, in one query; guarantees never submitted are absent.
+
+    Every row of 保証工事一覧 asks: a plain query of one table (whether its mail has gone out is the
+    outbox's, shown to staff in admin)."""
     ids = list(guarantee_ids)
     if not ids:
         return {}
-    mail_state = OutboxMessage.objects.filter(
-        idempotency_key=Concat(Value("key-submission:"), Cast(OuterRef("pk"), CharField()))
-    ).values("state")[:1]
     rows = (
         KeySubmission.objects.filter(guarantee_id__in=ids)
-        .annotate(mail_state=Subquery(mail_state))
         .order_by("guarantee_id", "-submitted_at", "-id")
-        .values_list("guarantee_id", "pk", "submitted_at", "confirmed_at", "department_name", "mail_state")
+        .values_list("guarantee_id", "pk", "submitted_at", "confirmed_at", "department_name")
     )
-    latest: dict[int, tuple[int, dt.datetime, dt.datetime | None, str, str | None]] = {}
-    for guarantee_id, pk, submitted_at, confirmed_at, department_name, outbox_state in rows:
-        latest.setdefault(guarantee_id, (pk, submitted_at, confirmed_at, department_name, outbox_state))
+    latest: dict[int, tuple[int, dt.datetime, dt.datetime | None, str]] = {}
+    for guarantee_id, pk, submitted_at, confirmed_at, department_name in rows:
+        latest.setdefault(guarantee_id, (pk, submitted_at, confirmed_at, department_name))
     states = {}
-    for guarantee_id, (pk, submitted_at, confirmed_at, department_name, mail) in latest.items():
+    for guarantee_id, (pk, submitted_at, confirmed_at, department_name) in latest.items():
         confirmed = confirmed_at is not None
         state = KeySubmission.State.CONFIRMED if confirmed else KeySubmission.State.SUBMITTED
         states[guarantee_id] = SubmissionState(
@@ -58,7 +55,6 @@ def submission_states(guarantee_ids: Iterable[int]) -> dict[int, SubmissionState
             submitted_at=submitted_at,
             confirmed_at=confirmed_at,
             department_name=department_name,
-            mail_state=mail or "",
         )
     return states
 
