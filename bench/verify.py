@@ -6,8 +6,10 @@ Measures, in one run against a bare Django view on the same server (the baseline
 - ``GET /verify/result/<token>/`` (the certificate screen with its status banner),
 throughput and p99 latency with wrk, and the queries per verification (Django's query capture).
 
-The limits stay on, raised through the environment (VERIFICATION_REQUESTS_PER_CLIENT and
-VERIFICATION_FAILURES_PER_NUMBER), so every request still runs the Lua script in Redis.
+The limits stay on, raised through the environment (VERIFICATION_SUCCESSES_PER_CLIENT,
+VERIFICATION_FAILURES_PER_CLIENT and VERIFICATION_FAILURES_PER_NUMBER: every request of the run comes
+from 127.0.0.1), so every request still runs the Lua script in Redis. A refused request (429) fails
+the run.
 
 Run: ``make bench`` or ``.venv/bin/python bench/verify.py``. The first run seeds the bench database
 (``seed_demo --guarantees 100000``, several minutes); later runs reuse it. Targets only 127.0.0.1.
@@ -94,7 +96,8 @@ def _env() -> dict[str, str]:
             "DEBUG": "false",
             "LOG_LEVEL": "ERROR",
             "DB_CONN_MAX_AGE": "60",
-            "VERIFICATION_REQUESTS_PER_CLIENT": str(10**9),
+            "VERIFICATION_SUCCESSES_PER_CLIENT": str(10**9),
+            "VERIFICATION_FAILURES_PER_CLIENT": str(10**9),
             "VERIFICATION_FAILURES_PER_NUMBER": str(10**9),
             "VERIFICATION_REDIS_PREFIX": f"bench-verify-{os.getpid()}",
             "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'bench'}",
