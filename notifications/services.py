@@ -44,6 +44,8 @@ from .models import (
 #: The hour of the day's notice: versions registered before it are in that day's mail.
 NOTICE_HOUR = 16
 _BULK = 1000
+#: Contractors whose versions the notice run reads and writes at a time (bounded memory).
+NOTICE_CHUNK = 500
 
 
 # --- The outbox -------------------------------------------------------------------------------------
@@ -105,8 +107,11 @@ def notification_enqueue(
     return row
 
 
-def notifications_enqueue_many(drafts: Iterable[MailDraft]) -> int:
-    """``notification_enqueue`` for many mails at once (bulk inserts; keys already queued are skipped)."""
+def notifications_enqueue_many(drafts: Iterable[MailDraft], *, start_senders: bool = True) -> int:
+    """``notification_enqueue`` for many mails at once (bulk inserts; keys already queued are skipped).
+
+    ``start_senders=False`` leaves starting the senders to a caller that queues in several calls
+    and starts them once for the whole (``_kick_sender(queued=...)``)."""
     now = timezone.now()
     count = 0
     batch: list[OutboxMessage] = []
@@ -127,7 +132,7 @@ def notifications_enqueue_many(drafts: Iterable[MailDraft]) -> int:
             batch = []
     if batch:
         count += len(OutboxMessage.objects.bulk_create(batch, ignore_conflicts=True))
-    if count:
+    if count and start_senders:
         _kick_sender(queued=count)
     return count
 
@@ -224,13 +229,13 @@ def registration_notice_run(
     )
     if contractor is not None:
         pending = pending.filter(guarantee__contractor=contractor)
-    # The contractors first, then their versions 500 contractors at a time: memory stays bounded,
+    # The contractors first, then their versions NOTICE_CHUNK contractors at a time: memory stays bounded,
     # and plain queries (no server-side cursor, which makes PostgreSQL favour fast-start plans).
     contractor_ids = sorted(set(pending.values_list("guarantee__contractor_id", flat=True)))
 
     base_url = settings.PORTAL_BASE_URL.rstrip("/") + "/"
     kind_labels = {kind: str(label) for kind, label in KIND_SHORT_LABELS.items()}
-    for chunk in _pending_by_contractor(pending, contractor_ids, size=500):
+    for chunk in _pending_by_contractor(pending, contractor_ids, size=NOTICE_CHUNK):
         contractors = Contractor.objects.in_bulk([contractor_id for contractor_id, _rows in chunk])
         notices = RegistrationNotice.objects.bulk_create(
             [
@@ -266,8 +271,10 @@ def registration_notice_run(
             )
             run.certificates += len(contractor_rows)
         RegistrationNoticeItem.objects.bulk_create(items, batch_size=_BULK)
-        run.messages += notifications_enqueue_many(drafts)
+        run.messages += notifications_enqueue_many(drafts, start_senders=False)
         run.notices += len(notices)
+    if run.messages:
+        _kick_sender(queued=run.messages)  # once for the run, not once per 500 contractors
     run.save(update_fields=["certificates", "notices", "messages"])
     schedule.last_run_at = now
     schedule.last_cutoff = cutoff

@@ -203,6 +203,24 @@ def test_the_daily_job_runs_the_same_number_of_queries_for_more_contractors(orde
     assert small == large
 
 
+def test_a_run_over_many_contractors_starts_the_senders_once(
+    orderer, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    # given seven contractors with a new version each, read three contractors at a time
+    monkeypatch.setattr("notifications.services.NOTICE_CHUNK", 3)
+    settings.NOTIFICATIONS_BATCH_SIZE = 2
+    settings.NOTIFICATIONS_SENDERS = 2
+    with time_machine.travel(at(1, 10), tick=False):
+        for _ in range(7):
+            issue_guarantee(contractor=ContractorFactory(), orderer=orderer)
+    # when the 16:00 job runs
+    with time_machine.travel(at(1, 16), tick=False), django_capture_on_commit_callbacks() as callbacks:
+        run = registration_notice_run(trigger=NoticeRun.Trigger.SCHEDULE)
+    # then its seven mails are queued and two senders are started after the commit, not two a chunk
+    assert (run.notices, run.messages) == (7, 7)
+    assert len(callbacks) == 2
+
+
 def test_the_command_sends_the_notice_of_a_given_date(smtp_mail, contractor_a, orderer, capsys):
     # given a version registered on the 1st
     with time_machine.travel(at(1, 10), tick=False):
