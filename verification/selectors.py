@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, models
 from django.db.models import Count, Max, QuerySet
+from django.db.models.expressions import Col
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -140,10 +143,15 @@ class KeyCandidate:
     versions: list[Certificate]
 
 
+Converter = Callable[[Any, Any, Any], Any]
+
+
 @functools.cache
-def _key_candidates_sql() -> tuple[str, list[str], list[str]]:
+def _key_candidates_sql() -> tuple[str, list[str], list[str], list[tuple[int, list[Converter], Col]]]:
     """The lookup's SQL, built once from the models' columns (the ORM's compilation of this join
-    cost more CPU than everything else in a verification)."""
+    cost more CPU than everything else in a verification), and the converters the ORM would apply to
+    its columns (the database backend's and the fields' own: on SQLite a naive datetime becomes
+    aware, on both a JSON text becomes its value)."""
     quote = connection.ops.quote_name
     guarantee_fields = [f.attname for f in Guarantee._meta.concrete_fields]
     certificate_fields = [f.attname for f in Certificate._meta.concrete_fields]
@@ -157,15 +165,27 @@ def _key_candidates_sql() -> tuple[str, list[str], list[str]]:
         + [f"{g}.{quote(column)}" for column in _columns(Guarantee)]
         + [f"{c}.{quote(column)}" for column in _columns(Certificate)]
     )
-    # Only quoted table and column names of our own models are interpolated; the numbers are a parameter.
+    # Only quoted table and column names of our own models are interpolated; the numbers are
+    # parameters (``{numbers}`` becomes one placeholder per number).
     sql = (
         f"SELECT {columns} FROM {g}"  # noqa: S608
         f" JOIN {k} ON {k}.{quote('guarantee_id')} = {g}.{quote('id')} AND {k}.{quote('revoked_at')} IS NULL"
         f" JOIN {c} ON {c}.{quote('guarantee_id')} = {g}.{quote('id')}"
-        f" WHERE {g}.{quote('number')} = ANY(%s)"
+        f" WHERE {g}.{quote('number')} IN ({{numbers}})"
         f" ORDER BY {g}.{quote('id')}, {c}.{quote('version')} DESC"
     )
-    return sql, guarantee_fields, certificate_fields
+    selected = [
+        (model._meta.db_table, field)
+        for model in (Guarantee, Certificate)
+        for field in model._meta.concrete_fields
+    ]
+    converters = []
+    for position, (table, field) in enumerate(selected, start=1):
+        column = Col(table, field)
+        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if found:
+            converters.append((position, found, column))
+    return sql, guarantee_fields, certificate_fields, converters
 
 
 def _columns(model: type[models.Model]) -> list[str]:
@@ -178,16 +198,22 @@ def key_candidates(*, numbers: list[str]) -> dict[str, KeyCandidate]:
     versions (a paper guarantee, with neither, is simply absent)."""
     if not numbers:
         return {}
-    sql, guarantee_fields, certificate_fields = _key_candidates_sql()
+    sql, guarantee_fields, certificate_fields, converters = _key_candidates_sql()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [list(numbers)])
+        cursor.execute(sql.format(numbers=", ".join(["%s"] * len(numbers))), list(numbers))
         rows = cursor.fetchall()
     db = connection.alias
     split = 1 + len(guarantee_fields)
     number_at = guarantee_fields.index("number")
     found: dict[str, KeyCandidate] = {}
     cached_guarantee = Certificate._meta.get_field("guarantee")
-    for row in rows:
+    for fetched in rows:
+        row = list(fetched)
+        for position, field_converters, column in converters:
+            value = row[position]
+            for converter in field_converters:
+                value = converter(value, column, connection)
+            row[position] = value
         digest, guarantee_values = row[0], row[1:split]
         number = guarantee_values[number_at]
         candidate = found.get(number)
