@@ -12,6 +12,7 @@ from typing import Any
 from django.apps import apps
 from django.contrib import admin
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 FIELD_LABELS = {
@@ -59,6 +60,16 @@ def label_totp_admin() -> None:
                 if name in FIELD_LABELS:
                     field.label = FIELD_LABELS[name]
             return form
+
+        # django_otp's own views answer a device that does not exist (a stale link, a typed
+        # number) with a server error; here it is the admin's 404.
+        def config_view(self, request: HttpRequest, pk: int) -> Any:
+            get_object_or_404(TOTPDevice, pk=pk)
+            return super().config_view(request, pk)
+
+        def qrcode_view(self, request: HttpRequest, pk: int) -> Any:
+            get_object_or_404(TOTPDevice, pk=pk)
+            return super().qrcode_view(request, pk)
 
         @admin.display(description=_("職員"), ordering="user")
         def user_column(self, device: TOTPDevice) -> Any:

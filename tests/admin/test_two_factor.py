@@ -71,6 +71,18 @@ def test_the_demo_may_switch_the_second_factor_off(client, settings, officer):
     assert client.get("/admin/").status_code == 200
 
 
+def test_a_device_that_does_not_exist_is_the_admins_404_not_an_error(client, settings, officer):
+    settings.STAFF_REQUIRE_2FA = False
+    user, device = officer
+    client.force_login(user)
+    # given the device's own configuration and QR code pages
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/").status_code == 200
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/").status_code == 200
+    # when a number that is no device is asked for, each is a 404
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk + 1000}/config/").status_code == 404
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk + 1000}/qrcode/").status_code == 404
+
+
 def test_the_set_up_command_prints_an_authenticator_uri(db, capsys):
     UserFactory(username="first-admin", is_staff=True)
     call_command("staff_totp", "first-admin")
