@@ -23,11 +23,12 @@ import os
 import re
 import secrets
 import string
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 KEY_KIND = "gpk"
 _PREFIX_ALPHABET = string.ascii_lowercase + string.digits
@@ -62,17 +63,25 @@ def generate_webhook_secret() -> str:
 
 @functools.cache
 def _encryption_key(master_b64: str) -> bytes:
+    # cryptography loads with the first webhook secret, not with every process (authkeys.keys).
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     master = base64.urlsafe_b64decode(master_b64.encode() + b"=" * (-len(master_b64) % 4))
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"apiclient-webhook-secret-v1").derive(
         master
     )
 
 
+def _cipher() -> AESGCM:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(_encryption_key(settings.KEY_ENCRYPTION_KEY))
+
+
 def encrypt_secret(*, client_id: int, secret: str) -> str:
     nonce = os.urandom(12)
-    sealed = AESGCM(_encryption_key(settings.KEY_ENCRYPTION_KEY)).encrypt(
-        nonce, secret.encode(), str(client_id).encode()
-    )
+    sealed = _cipher().encrypt(nonce, secret.encode(), str(client_id).encode())
     return base64.b64encode(b"\x01" + nonce + sealed).decode()
 
 
@@ -80,11 +89,7 @@ def decrypt_secret(*, client_id: int, ciphertext: str) -> str:
     raw = base64.b64decode(ciphertext)
     if raw[:1] != b"\x01":
         raise ValueError("unknown webhook secret ciphertext version")
-    return (
-        AESGCM(_encryption_key(settings.KEY_ENCRYPTION_KEY))
-        .decrypt(raw[1:13], raw[13:], str(client_id).encode())
-        .decode()
-    )
+    return _cipher().decrypt(raw[1:13], raw[13:], str(client_id).encode()).decode()
 
 
 def sign(*, secret: str, timestamp: int, body: bytes) -> str:

@@ -9,6 +9,10 @@ Two sub-keys are derived from ``settings.KEY_ENCRYPTION_KEY`` with HKDF:
 - an encryption key: AES-256-GCM of the key with the contract number as associated data, so the
   contractor can display the key again (the brochure's 表示 button) and a ciphertext copied onto
   another contract does not decrypt.
+
+cryptography (HKDF, AES-GCM) loads on the first key derived or sealed, not with the module: every
+process imports this module at start-up through the admin, most never touch a key (≈20 ms,
+docs/benchmarks.md); web workers load it before their first request with the PDF signer.
 """
 
 from __future__ import annotations
@@ -20,14 +24,15 @@ import hmac
 import os
 import re
 import secrets
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from guarantees.numbers import normalize_typed
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 KEY_LENGTH = 12
 ALPHABET = "".join(c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+_" if c not in "0O1I")
@@ -72,6 +77,9 @@ def _subkeys(master_b64: str) -> tuple[bytes, bytes]:
     if len(master) != 32:
         raise ImproperlyConfigured("KEY_ENCRYPTION_KEY must be base64url of 32 random bytes.")
 
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     def derive(label: bytes) -> bytes:
         return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=label).derive(master)
 
@@ -84,6 +92,12 @@ def _digest_key() -> bytes:
 
 def _encryption_key() -> bytes:
     return _subkeys(settings.KEY_ENCRYPTION_KEY)[1]
+
+
+def _cipher() -> AESGCM:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(_encryption_key())
 
 
 def key_digest(*, contract_number: str, key: str) -> str:
@@ -99,7 +113,7 @@ def digests_match(stored: str, candidate: str) -> bool:
 def encrypt_key(*, contract_number: str, key: str) -> str:
     """AES-GCM ciphertext of the key, bound to the contract number; base64 text for storage."""
     nonce = os.urandom(12)
-    sealed = AESGCM(_encryption_key()).encrypt(nonce, key.encode(), contract_number.encode())
+    sealed = _cipher().encrypt(nonce, key.encode(), contract_number.encode())
     return base64.b64encode(_CIPHER_VERSION + nonce + sealed).decode()
 
 
@@ -107,7 +121,7 @@ def seal_keys(*, contract_numbers: list[str], keys: list[str]) -> list[tuple[str
     """``(key_digest, encrypt_key)`` of many keys at once, with one cipher object (bulk
     generation); the same values as the two functions give one by one."""
     digest_key = _digest_key()
-    aead = AESGCM(_encryption_key())
+    aead = _cipher()
     sealed = []
     for contract_number, key in zip(contract_numbers, keys, strict=True):
         digest = hmac.new(digest_key, f"{contract_number}:{key}".encode(), hashlib.sha256).hexdigest()
@@ -122,4 +136,4 @@ def decrypt_key(*, contract_number: str, ciphertext: str) -> str:
     if raw[:1] != _CIPHER_VERSION:
         raise ValueError("unknown auth key ciphertext version")
     nonce, sealed = raw[1:13], raw[13:]
-    return AESGCM(_encryption_key()).decrypt(nonce, sealed, contract_number.encode()).decode()
+    return _cipher().decrypt(nonce, sealed, contract_number.encode()).decode()

@@ -2,9 +2,10 @@
 web process load) do not import the PDF renderer, the signer or the QR code library, nor Celery and
 its broker client, nor the API's views with Django REST framework and drf-spectacular; each loads
 where it is used (a PDF, a QR code, work handed to a worker, the API's first request). Nor the Redis
-client, which loads with the first count of a limit (portal.redis_client), nor any app's Celery
-tasks module: services send tasks by name (portal.after_commit.task_send) and only the workers
-discover the tasks modules."""
+client, which loads with the first count of a limit (portal.redis_client), nor cryptography, which
+loads with the first key or webhook secret derived (authkeys.keys, apiclients.credentials), nor any
+app's Celery tasks module: services send tasks by name (portal.after_commit.task_send) and only the
+workers discover the tasks modules."""
 
 import json
 import os
@@ -14,7 +15,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-HEAVY = ["weasyprint", "pyhanko", "fontTools", "qrcode", "celery", "kombu", "amqp", "billiard", "vine"]
+HEAVY = [
+    "weasyprint",
+    "pyhanko",
+    "fontTools",
+    "qrcode",
+    "celery",
+    "kombu",
+    "amqp",
+    "billiard",
+    "vine",
+    "cryptography",
+]
 
 _PROBE = """
 import json, sys
