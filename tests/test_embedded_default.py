@@ -6,13 +6,9 @@ file, as ``make run`` does, so SQL that only PostgreSQL understands cannot hide 
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.fresh_process import last_json_line
 
 _WALK = r"""
 import json
@@ -48,28 +44,10 @@ print(json.dumps(out, ensure_ascii=False))
 
 def test_make_runs_embedded_default_verifies_and_lists_as_postgresql_does(tmp_path):
     # given a new SQLite database as make run makes it (no DATABASE_URL, no REDIS_URL)
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.base",
-        PORTAL_VAR_DIR=str(tmp_path),
-        PYTHONPATH=str(ROOT),
-        LOG_LEVEL="ERROR",
-    )
+    env = {name: value for name, value in os.environ.items() if name not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(PORTAL_VAR_DIR=str(tmp_path), LOG_LEVEL="ERROR")
     # when the demo data is loaded and an orderer and a contractor take their first steps
-    done = subprocess.run(  # noqa: S603 - this interpreter, the walk written above
-        [sys.executable, "-c", _WALK],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    out = json.loads(done.stdout.strip().splitlines()[-1])
+    out = last_json_line(_WALK, settings_module="config.settings.base", env=env, timeout=300)
     # then the brochure's certificate verifies through the API, with the schema's types
     status, certificate = out["api"]
     assert status == 200, certificate

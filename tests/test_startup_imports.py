@@ -7,13 +7,7 @@ loads with the first key or webhook secret derived (authkeys.keys, apiclients.cr
 app's Celery tasks module: services send tasks by name (portal.after_commit.task_send) and only the
 workers discover the tasks modules."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.fresh_process import last_json_line
 
 HEAVY = [
     "weasyprint",
@@ -44,17 +38,7 @@ print(json.dumps(sorted(set(sys.modules) | {name.split(".")[0] for name in sys.m
 
 
 def _modules_after_start_up(settings_module: str) -> set[str]:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module, "PYTHONPATH": str(ROOT)}
-    output = subprocess.run(  # noqa: S603 - this interpreter, a probe written above
-        [sys.executable, "-c", _PROBE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    ).stdout
-    return set(json.loads(output.strip().splitlines()[-1]))
+    return set(last_json_line(_PROBE, settings_module=settings_module))
 
 
 def test_starting_django_and_loading_every_url_imports_no_library_that_only_some_work_needs():

@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import pickle
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -22,8 +18,7 @@ from guarantees.audit import AuditAction, UnknownAuditAction
 from guarantees.models import AuditEvent
 from guarantees.services import audit_record
 from notifications import audit_actions as notification_actions
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.fresh_process import last_json_line
 
 # The values stored in every row so far and the labels staff read for them: neither may change.
 STORED = {
@@ -73,17 +68,7 @@ print(json.dumps({str(action): str(action.label) for action in audit.registered(
 
 def test_every_apps_actions_are_registered_once_django_is_set_up():
     # Given a fresh process that only sets Django up, as every worker and web process does
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "PYTHONPATH": str(ROOT)}
-    output = subprocess.run(  # noqa: S603 - this interpreter, a probe written above
-        [sys.executable, "-c", _PROBE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    ).stdout
-    registered = json.loads(output.strip().splitlines()[-1])
+    registered = last_json_line(_PROBE)
     # then every app's actions are there, with the values and labels the rows were written with
     assert registered == {value: label for actions in STORED.values() for value, label in actions.items()}
 
