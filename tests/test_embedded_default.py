@@ -38,6 +38,21 @@ login = contractor.post("/accounts/login/", {"username": "wjcs-demo", "password"
 out["login"] = login.status_code
 home = contractor.get("/", follow=True)
 out["list"] = [home.status_code, "1070000473" in home.content.decode()]
+
+from accounts.models import User
+from notifications.models import OutboxMessage, RegistrationNoticeItem
+from notifications.services import registration_notice_run
+
+demo = User.objects.get(username="wjcs-demo").contractor
+RegistrationNoticeItem.objects.all().delete()  # the demo's versions, as if not announced yet
+run = registration_notice_run(trigger="staff", contractor=demo)
+again = registration_notice_run(trigger="staff", contractor=demo)
+out["notice"] = [
+    run.certificates,
+    RegistrationNoticeItem.objects.filter(notice__run=run).count(),
+    OutboxMessage.objects.filter(kind="registration_notice").count(),
+    again.certificates,
+]
 print(json.dumps(out, ensure_ascii=False))
 """
 
@@ -61,3 +76,9 @@ def test_make_runs_embedded_default_verifies_and_lists_as_postgresql_does(tmp_pa
     # and the demo contractor logs in to 保証工事一覧 with the brochure's guarantee
     assert out["login"] == 302
     assert out["list"] == [200, True]
+    # and staff's お急ぎ notice announces each of the contractor's versions once, with its mail
+    announced, items, mails, again = out["notice"]
+    assert announced > 0
+    assert items == announced
+    assert mails >= 1
+    assert again == 0
