@@ -23,6 +23,7 @@ seconds of start-up (docs/benchmarks.md). Gunicorn and PDF workers load them onc
 
 from __future__ import annotations
 
+import atexit
 import base64
 import datetime as dt
 import functools
@@ -134,6 +135,11 @@ def _renderer() -> _Renderer:
     from weasyprint.text.fonts import FontConfiguration
 
     font_config = FontConfiguration()
+    # WeasyPrint copies the @font-face fonts (7.5 MB of IPAex Mincho) into a temporary folder that
+    # the configuration removes when it is collected; collected at interpreter shutdown, its clean-up
+    # finds the standard library already torn down and the folder stays in /tmp, one per worker.
+    # Dropping the renderer at exit, while everything is still there, lets it clean up.
+    atexit.register(_renderer.cache_clear)
     fetcher = _fetch_classes()[1](STATIC_DIR)
 
     def compiled(path: Path) -> CSS:

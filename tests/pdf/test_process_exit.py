@@ -1,0 +1,31 @@
+"""A process that made PDFs leaves nothing behind when it exits: WeasyPrint copies the shipped font
+(7.5 MB) into a temporary folder, which every web and PDF worker would otherwise leave in /tmp."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.fresh_process import last_json_line
+
+RENDER_AND_EXIT = """
+import json
+import django
+django.setup()
+from weasyprint import HTML
+from certificates import pdf
+pdf.warm_up()
+renderer = pdf._renderer()
+HTML(string="<p>保証証書</p>", base_url=renderer.base_url, url_fetcher=renderer.fetcher).write_pdf(
+    stylesheets=[renderer.certificate_stylesheet], font_config=renderer.font_config
+)
+folder = renderer.font_config._folder
+print(json.dumps({"folder": str(folder) if folder else None}))
+"""
+
+
+def test_a_worker_that_rendered_a_pdf_removes_its_font_folder_when_it_exits():
+    # when: a new process warms the renderer up as a worker does, renders a page and exits
+    seen = last_json_line(RENDER_AND_EXIT)
+    # then: the font was copied while it ran, and the copy is gone once it exited
+    assert seen["folder"], "the shipped font was not loaded through @font-face"
+    assert not Path(seen["folder"]).exists()
