@@ -139,7 +139,7 @@ def _renderer() -> _Renderer:
     # the configuration removes when it is collected; collected at interpreter shutdown, its clean-up
     # finds the standard library already torn down and the folder stays in /tmp, one per worker.
     # Dropping the renderer at exit, while everything is still there, lets it clean up.
-    atexit.register(_renderer.cache_clear)
+    atexit.register(release)  # Celery's prefork children skip atexit: certificates.tasks
     fetcher = _fetch_classes()[1](STATIC_DIR)
 
     def compiled(path: Path) -> CSS:
@@ -152,6 +152,11 @@ def _renderer() -> _Renderer:
         compiled(CERTIFICATE_STYLESHEET),
         base_url=STATIC_DIR.as_uri() + "/",
     )
+
+
+def release() -> None:
+    """Drop this process's renderer; WeasyPrint then removes its copy of the font."""
+    _renderer.cache_clear()
 
 
 def warm_up() -> None:

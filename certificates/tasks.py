@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_process_shutdown
 
 from config.celery import app
 
@@ -45,3 +45,12 @@ def warm_pdf_renderer(**_kwargs: Any) -> None:
         warm_up()
     except Exception:  # the task itself reports the problem; other tasks keep running
         logger.exception("Could not prepare the PDF renderer")
+
+
+@worker_process_shutdown.connect
+def release_pdf_renderer(**_kwargs: Any) -> None:
+    """A prefork child ends with ``os._exit``, past ``atexit``: release the renderer here so that
+    its copy of the font leaves /tmp with the process (certificates.pdf.release)."""
+    from .pdf import release
+
+    release()
