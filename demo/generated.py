@@ -29,8 +29,8 @@ from guarantees.models import (
     GuaranteeNumberSequence,
     Orderer,
 )
+from portal import bulk
 
-from . import bulk
 from .brochure import ADVANCE_NUMBER, CONTRACT_NUMBER, world
 
 _PLACES = [
@@ -82,7 +82,7 @@ def seed_generated(
     """Add generated guarantees until there are ``count`` beyond the brochure's, with certificates
     and keys. ``demo_share`` of them go to the demo contractor (for the list-page benchmark).
 
-    Bulk loading (demo/bulk.py), in one transaction: rows are plain dicts streamed into PostgreSQL
+    Bulk loading (portal/bulk.py), in one transaction: rows are plain dicts streamed into PostgreSQL
     ``COPY`` as they are made, primary keys reserved in one round trip, numbers taken by moving
     each number sequence forward once per batch, the certificate's printed fields from
     ``certificate_snapshot`` (the function every certificate uses) and the keys' digests and

@@ -10,9 +10,10 @@ from authkeys.models import AuthKey
 from authkeys.selectors import guarantee_matching_key
 from certificates.models import Certificate
 from certificates.services import certificate_snapshot
-from demo import brochure, bulk
+from demo import brochure
 from demo.generated import seed_generated
 from guarantees.models import Guarantee, GuaranteeNumberSequence, Orderer
+from portal import bulk
 
 
 def _index_names() -> set[str]:
@@ -180,3 +181,21 @@ def test_the_same_seed_generates_the_same_guarantees_whatever_the_threads_do(db)
     first = generated()
     assert len(first) == 300
     assert generated() == first
+
+
+def test_a_row_the_table_refuses_fails_the_copy_with_djangos_error_and_stores_nothing(db):
+    # given the brochure's advance, whose certificate version 1 exists
+    brochure.seed_brochure()
+    advance = Guarantee.objects.get(number=brochure.ADVANCE_NUMBER)
+    before = Certificate.objects.filter(guarantee=advance).count()
+    first = Certificate.objects.filter(guarantee=advance).order_by("version").values().first()
+    assert first is not None
+    fresh = {**first, "version": 99}
+    duplicate = {**first}
+    for row in (fresh, duplicate):
+        del row["id"]
+    # when one COPY brings a new version and a second version 1 (the unique constraint is up)
+    # then the driver's error reaches the caller as Django's, and neither row is stored
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk.copy_rows(Certificate, [fresh, duplicate])
+    assert Certificate.objects.filter(guarantee=advance).count() == before

@@ -1,5 +1,6 @@
-"""Bulk loading for generated data (``seed_demo --guarantees``): PostgreSQL ``COPY`` at the speed of
-the server, from plain dicts, without building a model instance per row.
+"""Bulk inserts at the speed of the server: PostgreSQL ``COPY`` from plain dicts, without building a
+model instance per row. Used where many rows of data already checked are written at once: the
+generated load (``seed_demo --guarantees``) and the 16:00 notice's announced versions.
 
 ``copy_rows`` writes the columns a row gives and fills every other column once per call with what
 Django would have written (the field's default, ``now`` for ``auto_now``/``auto_now_add``), so a new
@@ -218,9 +219,11 @@ class _Copy:
             yield text.encode()
 
     def send(self, pieces: Iterator[bytes]) -> int:
-        """COPY ``pieces`` (this COPY's own, possibly made elsewhere) on this thread's connection."""
-        with connection.cursor() as cursor:
-            cursor.copy_expert(self.sql, _Pieces(pieces), size=_CHUNK)
+        """COPY ``pieces`` (this COPY's own, possibly made elsewhere) on this thread's connection. A
+        refused row raises Django's error, as the ORM's insert would (``IntegrityError`` for a
+        duplicate), not the driver's."""
+        with connection.wrap_database_errors, connection.cursor() as cursor:
+            cursor.copy_expert(self.sql, _Pieces(pieces), _CHUNK)  # size: positional for the debug cursor
         return self.count
 
 
